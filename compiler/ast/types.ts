@@ -1,0 +1,74 @@
+// Semantic types, as the checker computes them and the lowering/emission passes read them.
+// Consumes nothing; gives the Type union, constructors and a printer used in diagnostics
+// ("expected 'float', found 'bool'").
+
+export type ScalarTag = "int" | "float" | "bool" | "string";
+
+/** Where an array's elements live. */
+export type Storage =
+  | "local" //   private array (or a section value computed locally)
+  | "coarray" // one copy per image, reached with [p]
+  | "shared"; //  one global array dealt out by a layout
+
+export type Type =
+  | { tag: "int" }
+  | { tag: "float" }
+  | { tag: "bool" }
+  | { tag: "string" }
+  /** No value: a call of a function without `->`. */
+  | { tag: "void" }
+  /** Already reported: suppresses cascades of follow-on errors. */
+  | { tag: "error" }
+  /** A scalar coarray (`var s: int[*]`): the type of the Name `s`. `s` in an expression reads the own part. */
+  | { tag: "coscalar"; elem: ScalarTag }
+  /** `lock[*]` / `event[*]` coarrays. */
+  | { tag: "lock" }
+  | { tag: "event" }
+  /** Arrays: private, coarray or shared. rank 1 or 2. */
+  | { tag: "array"; elem: ScalarTag; rank: 1 | 2; storage: Storage }
+  | { tag: "function"; params: Type[]; result: Type };
+
+export const INT: Type = { tag: "int" };
+export const FLOAT: Type = { tag: "float" };
+export const BOOL: Type = { tag: "bool" };
+export const STRING: Type = { tag: "string" };
+export const VOID: Type = { tag: "void" };
+export const ERROR: Type = { tag: "error" };
+
+export function scalar(tag: ScalarTag): Type {
+  return { tag };
+}
+
+export function arrayOf(elem: ScalarTag, rank: 1 | 2, storage: Storage): Type {
+  return { tag: "array", elem, rank, storage };
+}
+
+export function isScalar(t: Type): t is { tag: ScalarTag } {
+  return t.tag === "int" || t.tag === "float" || t.tag === "bool" || t.tag === "string";
+}
+
+export function isNumeric(t: Type): boolean {
+  return t.tag === "int" || t.tag === "float";
+}
+
+/** How a type is written in the language, for messages: `float(:)[*]`, `shared int(:, :)`. */
+export function typeToString(t: Type): string {
+  switch (t.tag) {
+    case "coscalar":
+      return `${t.elem}[*]`;
+    case "lock":
+      return "lock[*]";
+    case "event":
+      return "event[*]";
+    case "array": {
+      const dims = t.rank === 1 ? "(:)" : "(:, :)";
+      if (t.storage === "coarray") return `${t.elem}${dims}[*]`;
+      if (t.storage === "shared") return `shared ${t.elem}${dims}`;
+      return `${t.elem}${dims}`;
+    }
+    case "function":
+      return `fn(${t.params.map(typeToString).join(", ")}) -> ${typeToString(t.result)}`;
+    default:
+      return t.tag;
+  }
+}
