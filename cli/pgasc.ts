@@ -1,1 +1,268 @@
-console.log("pgasc");
+#!/usr/bin/env node
+// The `pgasc` command (LANGUAGE.md §6): init, check, build, run. Consumes the command line;
+// drives compiler/driver and runtime/launcher; exits with the status LANGUAGE.md gives
+// (0 ok, 1 diagnostics or runtime error, the `error stop` code, 2 for a bad command line).
+
+import { Command, InvalidArgumentError, Option } from "commander";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { basename, dirname, extname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { renderDiagnostics } from "../compiler/diagnostics/render.js";
+import type { Diagnostic } from "../compiler/diagnostics/diagnostic.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const packageJson = JSON.parse(readFileSync(join(here, "..", "..", "package.json"), "utf8")) as { version: string };
+
+const HELLO = `// hello: every image says hello. Try: pgasc run -n 4
+print("hello from image", this_image(), "of", num_images())
+`;
+
+/** A user-facing failure: one line on stderr, then exit with `status`. */
+class CliError extends Error {
+  constructor(
+    message: string,
+    readonly status = 1,
+  ) {
+    super(message);
+  }
+}
+
+function readSource(file: string): string {
+  if (!existsSync(file)) throw new CliError(`pgasc: ${file}: no such file`);
+  if (statSync(file).isDirectory()) throw new CliError(`pgasc: ${file}: is a directory (give a .pgas file)`);
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    throw new CliError(`pgasc: ${file}: cannot read: ${(e as Error).message}`);
+  }
+}
+
+function reportDiagnostics(diagnostics: Diagnostic[], text: string): void {
+  if (diagnostics.length === 0) return;
+  process.stderr.write(renderDiagnostics(diagnostics, text, { color: process.stderr.isTTY === true }));
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  if (errors > 0) process.stderr.write(`${errors} error${errors === 1 ? "" : "s"}\n`);
+}
+
+/** Where `build` writes by default: build/NAME.mjs beside the source. */
+function defaultOutput(file: string): string {
+  return join(dirname(file), "build", basename(file, extname(file)) + ".mjs");
+}
+
+/**
+ * Identifies the compiler that made an output, so `run` rebuilds after the compiler changes:
+ * the version plus the modification times of the compiler's own files.
+ */
+function compilerStamp(): string {
+  const hash = createHash("sha256").update(packageJson.version);
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.name.endsWith(".js")) hash.update(`${entry.name}:${statSync(p).mtimeMs}`);
+    }
+  };
+  for (const part of ["compiler", "stdlib"]) {
+    const dir = join(here, "..", part);
+    if (existsSync(dir)) walk(dir);
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+function buildHeader(text: string): string {
+  const sourceHash = createHash("sha256").update(text).digest("hex").slice(0, 16);
+  return `// built by pgasc ${packageJson.version} (${compilerStamp()}) from source ${sourceHash}\n`;
+}
+
+function writeAtomically(path: string, content: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, path);
+}
+
+async function loadDriver() {
+  return import("../compiler/driver/compile.js");
+}
+
+async function cmdCheck(file: string): Promise<number> {
+  const text = readSource(file);
+  const { checkSource } = await loadDriver();
+  const result = checkSource(text, file);
+  reportDiagnostics(result.diagnostics, text);
+  return result.ok ? 0 : 1;
+}
+
+type Emit = "js" | "ts" | "ast";
+
+async function cmdBuild(file: string, opts: { output?: string; emit: Emit }): Promise<number> {
+  const text = readSource(file);
+  const { checkSource, buildSource } = await loadDriver();
+  if (opts.emit === "ast") {
+    const result = checkSource(text, file);
+    reportDiagnostics(result.diagnostics, text);
+    if (!result.ok) return 1;
+    const json = JSON.stringify(result.program, null, 2) + "\n";
+    if (opts.output) writeAtomically(opts.output, json);
+    else process.stdout.write(json);
+    return 0;
+  }
+  const result = await buildSource(text, file);
+  reportDiagnostics(result.diagnostics, text);
+  if (!result.ok || result.js === undefined || result.ts === undefined) return 1;
+  if (opts.emit === "ts") {
+    if (opts.output) writeAtomically(opts.output, result.ts);
+    else process.stdout.write(result.ts);
+    return 0;
+  }
+  writeAtomically(opts.output ?? defaultOutput(file), buildHeader(text) + result.js);
+  return 0;
+}
+
+/** Builds `file` into `output` unless the output was built from this source by this compiler. */
+async function ensureBuilt(file: string, output: string): Promise<boolean> {
+  const text = readSource(file);
+  const header = buildHeader(text);
+  if (existsSync(output)) {
+    const first = readFileSync(output, "utf8").slice(0, header.length);
+    if (first === header) return true;
+  }
+  return (await cmdBuild(file, { output, emit: "js" })) === 0;
+}
+
+interface RunOptions {
+  images: number;
+  output?: string;
+  label?: boolean;
+  timeout?: number;
+  nodes?: number;
+  hosts?: string;
+  hostfile?: string;
+  rsh?: string;
+}
+
+async function cmdRun(file: string, programArgs: string[], opts: RunOptions): Promise<number> {
+  if ((opts.nodes ?? 1) > 1 || opts.hosts || opts.hostfile) {
+    throw new CliError("pgasc: running across several node processes (--nodes, --hosts, --hostfile) is not available yet", 2);
+  }
+  const output = opts.output ?? defaultOutput(file);
+  if (!(await ensureBuilt(file, output))) return 1;
+  const { runLocal } = await import("../runtime/launcher/run-local.js");
+  return runLocal({
+    program: resolve(output),
+    images: opts.images,
+    args: programArgs,
+    label: opts.label ?? false,
+    timeoutSeconds: opts.timeout,
+  });
+}
+
+function cmdInit(dir: string): number {
+  const target = join(dir, "main.pgas");
+  if (existsSync(target)) throw new CliError(`pgasc: ${target} already exists; not overwriting it`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(target, HELLO);
+  process.stdout.write(`created ${target}\nnext: ${dir === "." ? "" : `cd ${dir} && `}pgasc build && pgasc run -n 4\n`);
+  return 0;
+}
+
+function positiveInt(what: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`${what} must be a whole number of at least 1`);
+    return Number(value);
+  };
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("must be a number of seconds above 0");
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  // Everything after the first `--` belongs to the program being run, never to pgasc.
+  const dashdash = argv.indexOf("--", 2);
+  const programArgs = dashdash >= 0 ? argv.slice(dashdash + 1) : [];
+  const ours = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
+
+  let status = 0;
+  const cli = new Command("pgasc")
+    .description("Compiler and runtime for the PGAS language: coarrays, shared arrays, one-sided put/get")
+    .version(packageJson.version, "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .showHelpAfterError("(run 'pgasc --help' for usage)")
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .exitOverride();
+
+  cli
+    .command("init")
+    .description("create DIR/main.pgas, a hello-world program")
+    .argument("[dir]", "directory", ".")
+    .action((dir: string) => {
+      status = cmdInit(dir);
+    });
+
+  cli
+    .command("check")
+    .description("report diagnostics only")
+    .argument("[file]", "program", "main.pgas")
+    .action(async (file: string) => {
+      status = await cmdCheck(file);
+    });
+
+  cli
+    .command("build")
+    .description("compile a program (default output: build/NAME.mjs beside it)")
+    .argument("[file]", "program", "main.pgas")
+    .option("-o, --output <out>", "output file")
+    .addOption(new Option("--emit <what>", "what to produce").choices(["js", "ts", "ast"]).default("js"))
+    .action(async (file: string, opts: { output?: string; emit: Emit }) => {
+      status = await cmdBuild(file, opts);
+    });
+
+  cli
+    .command("run")
+    .description("build if stale, then run N images (arguments after -- go to the program)")
+    .argument("[file]", "program", "main.pgas")
+    .option("-n, --images <N>", "number of images (default: number of CPU cores)", positiveInt("-n"), availableParallelism())
+    .option("-o, --output <out>", "where the compiled program is kept")
+    .option("-l, --label", "prefix each output line with its image, '3: text'")
+    .option("--timeout <seconds>", "end the run after this many seconds", positiveNumber)
+    .option("--nodes <K>", "K node processes on this host", positiveInt("--nodes"))
+    .option("-H, --hosts <list>", "comma-separated hosts to run node processes on")
+    .option("--hostfile <file>", "hosts file (lines 'host slots=N')")
+    .option("--rsh <cmd>", "remote shell for --hosts/--hostfile", "ssh")
+    .action(async (file: string, opts: RunOptions) => {
+      status = await cmdRun(file, programArgs, opts);
+    });
+
+  try {
+    await cli.parseAsync(ours);
+  } catch (e) {
+    if (e instanceof CliError) {
+      process.stderr.write(e.message + "\n");
+      return e.status;
+    }
+    const code = (e as { code?: string }).code;
+    if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return 0;
+    if (typeof code === "string" && code.startsWith("commander.")) return 2;
+    throw e;
+  }
+  return status;
+}
+
+main(process.argv).then(
+  (status) => {
+    // Exit now: a finished run must not linger on some handle. On Linux, writes to pipes, files
+    // and terminals are synchronous, so nothing written is lost.
+    process.exit(status);
+  },
+  (e: unknown) => {
+    // A failure of pgasc itself: say so plainly, once, without a wall of internals.
+    process.stderr.write(`pgasc: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    if (process.env.PGASC_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
+    process.exit(70);
+  },
+);

@@ -2,6 +2,7 @@
 // line, and a caret (with tildes under the rest of the range on that line).
 // Consumes Diagnostic records and the source text; gives a string for stderr.
 
+import pc from "picocolors";
 import type { Diagnostic } from "./diagnostic.js";
 import type { Span } from "./span.js";
 
@@ -10,25 +11,19 @@ export interface RenderOptions {
   color?: boolean;
 }
 
-const RED = "\x1b[1;31m";
-const CYAN = "\x1b[1;36m";
-const BOLD = "\x1b[1m";
-const GREEN = "\x1b[1;32m";
-const RESET = "\x1b[0m";
-
 export function renderDiagnostics(diags: Diagnostic[], source: string, opts: RenderOptions = {}): string {
   const lines = source.split(/\r\n|\r|\n/);
   return diags.map((d) => renderOne(d, lines, opts)).join("");
 }
 
 function renderOne(d: Diagnostic, lines: string[], opts: RenderOptions): string {
-  const c = (code: string, s: string) => (opts.color ? code + s + RESET : s);
-  const sevColor = d.severity === "error" ? RED : CYAN;
-  let out = `${c(BOLD, `${d.file}:${d.span.line}:${d.span.col}:`)} ${c(sevColor, d.severity + ":")} ${d.message} [${d.code}]\n`;
-  out += excerpt(d.span, lines, (s) => c(GREEN, s));
+  const c = pc.createColors(opts.color === true);
+  const severity = d.severity === "error" ? c.bold(c.red("error:")) : c.bold(c.cyan(`${d.severity}:`));
+  let out = `${c.bold(`${d.file}:${d.span.line}:${d.span.col}:`)} ${severity} ${d.message} [${d.code}]\n`;
+  out += excerpt(d.span, lines, c.green);
   for (const r of d.related) {
-    out += `${c(BOLD, `${d.file}:${r.span.line}:${r.span.col}:`)} ${c(CYAN, "note:")} ${r.message}\n`;
-    out += excerpt(r.span, lines, (s) => c(GREEN, s));
+    out += `${c.bold(`${d.file}:${r.span.line}:${r.span.col}:`)} ${c.bold(c.cyan("note:"))} ${r.message}\n`;
+    out += excerpt(r.span, lines, c.green);
   }
   return out;
 }
