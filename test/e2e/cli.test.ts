@@ -1,0 +1,133 @@
+// End-to-end tests of the `pgasc` command as a user runs it: real processes of dist/cli/pgasc.js
+// (built by `npm test`). Covers --help/--version, init → build → run, check's diagnostics format,
+// --emit ast/ts, and bad input that must end in diagnostics, never a crash or a hang.
+
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "..", "..");
+const cli = join(root, "dist", "cli", "pgasc.js");
+
+function pgasc(args: string[], cwd = root, timeoutMs = 60_000) {
+  const started = Date.now();
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8", timeout: timeoutMs, maxBuffer: 64 << 20 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started, signal: r.signal };
+}
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "pgasc-cli-"));
+}
+
+/** A stack trace of pgasc's own internals must never reach the user. */
+function expectNoStackTrace(stderr: string) {
+  expect(stderr).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
+  expect(stderr).not.toMatch(/internal error/);
+}
+
+describe("pgasc command", () => {
+  it("--version and --help", () => {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+    const v = pgasc(["--version"]);
+    expect(v.status).toBe(0);
+    expect(v.stdout.trim()).toBe(pkg.version);
+    const h = pgasc(["--help"]);
+    expect(h.status).toBe(0);
+    for (const cmd of ["init", "check", "build", "run"]) expect(h.stdout).toContain(cmd);
+  });
+
+  it("init DIR, then build and run -n 16 in it", () => {
+    const dir = tempDir();
+    const init = pgasc(["init", "demo"], dir);
+    expect(init.status).toBe(0);
+    const demo = join(dir, "demo");
+    expect(existsSync(join(demo, "main.pgas"))).toBe(true);
+    expect(pgasc(["init", "demo"], dir).status).toBe(1); // never overwrites
+    const build = pgasc(["build"], demo);
+    expect(build.stderr).toBe("");
+    expect(build.status).toBe(0);
+    const run = pgasc(["run", "-n", "16"], demo);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trim().split("\n").sort();
+    expect(lines).toHaveLength(16);
+    for (let i = 0; i < 16; i++) expect(lines).toContain(`hello from image ${i} of 16`);
+  });
+
+  it("check reports every error as FILE:LINE:COL with the source line and a caret, status 1", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "main.pgas"), 'var x = 1\nx = "text"\nvar y: int = undeclared + 1\n');
+    const r = pgasc(["check"], dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^main\.pgas:2:\d+: error: .+/m);
+    expect(r.stderr).toMatch(/^main\.pgas:3:\d+: error: .*undeclared/m);
+    expect(r.stderr).toContain('x = "text"\n');
+    expect(r.stderr).toMatch(/\n\s*\^/);
+    expectNoStackTrace(r.stderr);
+  });
+
+  it("check of a clean program prints nothing and exits 0", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "ok.pgas"), "const N = 4\nvar c: float(N)[*]\nc(0) = 1.5\nsync all\n");
+    const r = pgasc(["check", "ok.pgas"], dir);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it("a missing file is one clear line", () => {
+    const r = pgasc(["check", "nowhere.pgas"], tempDir());
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain("nowhere.pgas");
+  });
+
+  it("build --emit ast prints the typed AST as JSON; --emit ts the generated TypeScript", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "main.pgas"), "var s: int[*]\ns = this_image()\nsync all\nprint(s[0])\n");
+    const ast = pgasc(["build", "--emit", "ast"], dir);
+    expect(ast.status).toBe(0);
+    const program = JSON.parse(ast.stdout);
+    expect(program.kind).toBe("Program");
+    expect(program.body.length).toBe(4);
+    expect(JSON.stringify(program)).toContain('"type"');
+    const ts = pgasc(["build", "--emit", "ts"], dir);
+    expect(ts.status).toBe(0);
+    expect(ts.stdout).toContain("export function main");
+  });
+
+  it("bad command lines exit 2 with a message", () => {
+    expect(pgasc(["frobnicate"]).status).toBe(2);
+    const r = pgasc(["run", "-n", "0", "x.pgas"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/-n/);
+  });
+});
+
+describe("bad input never crashes or hangs the compiler", () => {
+  const cases: [string, () => string | Buffer][] = [
+    ["an empty file", () => ""],
+    ["binary garbage", () => Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 7919 + 13) % 256))],
+    ["10 MB of one token", () => "x".repeat(10 << 20)],
+    ["10 MB of one number", () => "9".repeat(10 << 20)],
+    ["deeply nested parentheses", () => "var x = " + "(".repeat(100_000) + "1" + ")".repeat(100_000) + "\n"],
+    ["deeply nested blocks", () => "if true {".repeat(20_000) + "}".repeat(20_000) + "\n"],
+    ["an unterminated string", () => 'print("never closed\n'],
+    ["an unterminated comment", () => "var x = 1 /* never closed\n".repeat(3)],
+    ["a long line of operators", () => "var x = " + "1 + ".repeat(200_000) + "1\n"],
+  ];
+  for (const [name, make] of cases) {
+    it(name, () => {
+      const dir = tempDir();
+      writeFileSync(join(dir, "bad.pgas"), make());
+      const r = pgasc(["check", "bad.pgas"], dir, 30_000);
+      expect(r.signal, "killed by the time limit: a hang").toBeNull();
+      expect([0, 1]).toContain(r.status);
+      if (r.status === 1) expect(r.stderr).toMatch(/^bad\.pgas:\d+:\d+: error: /m);
+      expectNoStackTrace(r.stderr);
+      expect(r.ms).toBeLessThan(20_000);
+    });
+  }
+});
