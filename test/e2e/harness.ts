@@ -1,5 +1,9 @@
 // End-to-end harness for .pgas programs: samples/ and test/programs/.
 //
+// Each program is built once (`pgasc build FILE -o TMP/NAME.mjs`), then run at every image count
+// (`pgasc run -n N -o TMP/NAME.mjs FILE -- ARGS`) with a per-run timeout that kills the whole
+// process group, so a hang fails its test instead of stalling the suite.
+//
 // Each program carries its expectations in header comments (the leading `//` lines):
 //   // images: 1 2 4          image counts to run with (default: 1 2 4)
 //   // order: any             lines from several images are unordered: compare sorted lines
@@ -160,12 +164,19 @@ export function cliAvailable(): boolean {
 
 /** Builds a program once into the temporary directory. */
 export async function buildProgram(spec: ProgramSpec): Promise<RunResult> {
-  return runCli(["build", spec.file, "-o", join(buildDir(), `${spec.name}.js`)], 120_000);
+  return runCli(["build", spec.file, "-o", outputFor(spec)], 120_000);
+}
+
+/** Where a program's compiled form is kept: a temporary directory, not beside the source. */
+export function outputFor(spec: ProgramSpec): string {
+  return join(buildDir(), `${spec.name}.mjs`);
 }
 
 /** Runs a program on n images (optionally split over k nodes). */
 export async function runProgram(spec: ProgramSpec, n: number, nodes?: number): Promise<RunResult> {
-  const args = ["run", "-n", String(n)];
+  // `-o` points run at the output of the build step, so it is not rebuilt (or written beside the
+  // source) for every image count.
+  const args = ["run", "-n", String(n), "-o", outputFor(spec)];
   if (nodes !== undefined) args.push("--nodes", String(nodes));
   args.push(spec.file);
   if (spec.args.length > 0) args.push("--", ...spec.args);
