@@ -1,0 +1,229 @@
+// Chevrotain's parser error message provider, speaking the catalogue's language.
+// Consumes Chevrotain's error situations (expected/actual tokens, rule name) and the token
+// vector being parsed; gives each error as an encoded {code, args} that parse.ts reports.
+
+import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import * as T from "./lexer.js";
+import { Syntax } from "../diagnostics/catalogue-syntax.js";
+
+/** What parse.ts decodes from a recognition exception's message. */
+export interface EncodedSyntaxError {
+  code: string;
+  args: (string | number)[];
+}
+
+/** The token vector of the parse in progress: lets messages name the bracket left open. */
+let currentTokens: IToken[] = [];
+
+export function setMessageContext(tokens: IToken[]): void {
+  currentTokens = tokens;
+}
+
+function encode(def: { code: string }, ...args: (string | number)[]): string {
+  return JSON.stringify({ code: def.code, args } satisfies EncodedSyntaxError);
+}
+
+export function decodeSyntaxError(message: string): EncodedSyntaxError | undefined {
+  try {
+    const parsed = JSON.parse(message) as EncodedSyntaxError;
+    return typeof parsed.code === "string" && Array.isArray(parsed.args) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Describing tokens the way people read them
+// ---------------------------------------------------------------------------------------------
+
+export function describeToken(t: IToken | undefined): string {
+  if (!t || t.tokenType === EOF) return "end of file";
+  const type = t.tokenType;
+  if (type === T.Newline) return "newline";
+  if (type === T.ImplicitSeparator) return t.image === "}" ? "'}'" : "end of file";
+  if (type === T.Identifier) return `'${shorten(t.image)}'`;
+  if (type === T.StringLiteral || type === T.UnterminatedString) return `string ${shorten(t.image)}`;
+  if (type === T.IntLiteral || type === T.FloatLiteral) return `number ${shorten(t.image)}`;
+  return `'${shorten(t.image)}'`;
+}
+
+function shorten(s: string): string {
+  return s.length > 24 ? s.slice(0, 21) + "..." : s;
+}
+
+/** How an expected token type is named in "expected X". */
+function describeExpected(type: TokenType): string {
+  switch (type) {
+    case T.Identifier:
+      return "a name";
+    case T.Newline:
+    case T.Semicolon:
+    case T.ImplicitSeparator:
+      return "a newline or ';'";
+    case T.AssignOp:
+      return "'=' (or '+=', '-=', '*=', '/=')";
+    case T.TypeKeyword:
+      return "a type";
+    case EOF:
+      return "end of file";
+    default:
+      return type.LABEL ?? `'${type.name}'`;
+  }
+}
+
+const CLOSERS = new Map<TokenType, { opener: TokenType; text: string }>([
+  [T.RParen, { opener: T.LParen, text: ")" }],
+  [T.RBracket, { opener: T.LBracket, text: "]" }],
+  [T.RCurly, { opener: T.LCurly, text: "}" }],
+]);
+
+/** What a bracket opened in a given rule encloses, for "to close the ... opened at". */
+function enclosedBy(ruleName: string, closer: TokenType): string {
+  if (closer === T.RCurly) return "block";
+  switch (ruleName) {
+    case "argumentList":
+      return "argument list";
+    case "fnDecl":
+      return "parameter list";
+    case "operand":
+      return "parenthesised expression";
+    case "imageSelector":
+      return "image selector";
+    case "typeExpr":
+      return closer === T.RBracket ? "coarray marker '[*]'" : "list of extents";
+    case "layout":
+      return "block size";
+    case "syncStmt":
+      return "image list";
+    default:
+      return closer === T.RParen ? "'('" : "'['";
+  }
+}
+
+/** The unmatched opening bracket before `actual` (innermost first), if any. */
+function findOpener(actual: IToken, opener: TokenType, closer: TokenType): IToken | undefined {
+  const index = indexOfToken(actual);
+  if (index === -1) return undefined;
+  let depth = 0;
+  // Bounded walk: a pathological input must not make each error cost a full scan.
+  for (let i = index - 1, steps = 0; i >= 0 && steps < 100_000; i--, steps++) {
+    const type = currentTokens[i]!.tokenType;
+    if (type === closer) depth++;
+    else if (type === opener) {
+      if (depth === 0) return currentTokens[i];
+      depth--;
+    }
+  }
+  return undefined;
+}
+
+function indexOfToken(t: IToken): number {
+  const tokens = currentTokens;
+  if (t.tokenType === EOF || Number.isNaN(t.startOffset)) return tokens.length;
+  let lo = 0;
+  let hi = tokens.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.startOffset < t.startOffset) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < tokens.length && tokens[i]!.startOffset === t.startOffset; i++) {
+    if (tokens[i] === t) return i;
+  }
+  return lo;
+}
+
+function tokenAfter(t: IToken): IToken | undefined {
+  const i = indexOfToken(t);
+  return i >= 0 ? currentTokens[i + 1] : undefined;
+}
+
+function isKeywordUsedAsName(t: IToken): boolean {
+  return (
+    t.tokenType !== EOF &&
+    (t.tokenType.CATEGORIES ?? []).includes(T.Keyword) &&
+    t.tokenType !== T.True &&
+    t.tokenType !== T.False
+  );
+}
+
+function afterPrevious(previous: IToken | undefined): string {
+  if (!previous || previous.tokenType === EOF || Number.isNaN(previous.startOffset)) return "";
+  const type = previous.tokenType;
+  if (type === T.Newline || type === T.Semicolon || type === T.ImplicitSeparator) return "";
+  return ` after '${shorten(previous.image)}'`;
+}
+
+const EXPRESSION_RULES = new Set(["expression", "operand", "argument", "extent"]);
+
+// ---------------------------------------------------------------------------------------------
+// The provider
+// ---------------------------------------------------------------------------------------------
+
+export const syntaxErrorMessages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual, ruleName }) {
+    const closer = CLOSERS.get(expected);
+    if (closer) {
+      const opened = findOpener(actual, closer.opener, expected);
+      if (opened) {
+        return encode(
+          Syntax.unclosedBracket,
+          closer.text,
+          enclosedBy(ruleName, expected),
+          `${opened.startLine}:${opened.startColumn}`,
+          describeToken(actual),
+        );
+      }
+    }
+    if (expected === T.Identifier && isKeywordUsedAsName(actual)) {
+      return encode(Syntax.reservedWord, actual.image);
+    }
+    return encode(Syntax.expectedToken, describeExpected(expected), describeToken(actual));
+  },
+
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return unexpectedAtStatementStart(firstRedundant);
+  },
+
+  buildNoViableAltMessage({ actual, previous, ruleName }) {
+    const first = actual[0]!;
+    if (ruleName === "statement") return unexpectedAtStatementStart(first);
+    if (ruleName === "separator") return encode(Syntax.missingSeparator, describeToken(first));
+    if (ruleName === "elementType") return encode(Syntax.expectedType, describeToken(first));
+    if (EXPRESSION_RULES.has(ruleName)) {
+      if (isKeywordUsedAsName(first) && !(first.tokenType.CATEGORIES ?? []).includes(T.TypeKeyword)) {
+        return encode(Syntax.reservedWord, first.image);
+      }
+      return encode(Syntax.expectedExpression, afterPrevious(previous), describeToken(first));
+    }
+    if (ruleName === "layout") return encode(Syntax.expectedToken, "'cyclic' or 'block'", describeToken(first));
+    if (ruleName === "syncStmt") {
+      return encode(Syntax.expectedToken, "'all', 'images(...)' or 'memory' after 'sync'", describeToken(first));
+    }
+    if (ruleName === "eventStmt") {
+      return encode(Syntax.expectedToken, "'post' or 'wait' after 'event'", describeToken(first));
+    }
+    if (ruleName === "ifStmt") return encode(Syntax.expectedToken, "'if' or '{' after 'else'", describeToken(first));
+    return encode(Syntax.expectedToken, "something else", describeToken(first));
+  },
+
+  buildEarlyExitMessage({ actual }) {
+    return encode(Syntax.expectedToken, "more input", describeToken(actual[0]));
+  },
+};
+
+/** A token that cannot start a statement: say why in the terms the user most likely meant. */
+function unexpectedAtStatementStart(t: IToken): string {
+  const type = t.tokenType;
+  if (type === T.Else) return encode(Syntax.elseOnNewLine);
+  if (type === T.RParen || type === T.RBracket || type === T.RCurly) {
+    return encode(Syntax.unexpectedClosing, t.image);
+  }
+  if (isKeywordUsedAsName(t)) {
+    const next = tokenAfter(t);
+    if (next && (next.tokenType === T.LParen || (next.tokenType.CATEGORIES ?? []).includes(T.AssignOp))) {
+      return encode(Syntax.reservedWord, t.image);
+    }
+  }
+  return encode(Syntax.expectedStatement, describeToken(t));
+}

@@ -1,0 +1,426 @@
+// The grammar of .pgas (LANGUAGE.md §3-§5) as a Chevrotain CstParser, free of embedded actions.
+// Consumes the filtered token vector from lexer.ts; gives a concrete syntax tree (CST) for
+// cst-to-ast.ts and the serialized grammar for the railroad diagrams (grammar/generate.ts).
+
+import { CstParser, type CstNode, type IToken } from "chevrotain";
+import * as T from "./lexer.js";
+import { syntaxErrorMessages } from "./messages.js";
+
+/**
+ * One instance is built at module load and reused: Chevrotain's self-analysis is the costly part.
+ * Separators: every statement must be followed by a `sep` (newline, `;`, or the implicit
+ * separator the newline filter puts before each `}` and at the end of the input).
+ */
+export class PgasParser extends CstParser {
+  constructor() {
+    super(T.allTokens, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      nodeLocationTracking: "full",
+      errorMessageProvider: syntaxErrorMessages,
+    });
+    this.performSelfAnalysis();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Program structure
+  // -------------------------------------------------------------------------------------------
+
+  public program = this.RULE("program", () => {
+    this.SUBRULE(this.statementList);
+  });
+
+  /** Statements, each followed by a separator; stray separators are empty statements. */
+  public statementList = this.RULE("statementList", () => {
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.separator) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.statement);
+            this.SUBRULE2(this.separator);
+          },
+        },
+      ]);
+    });
+  });
+
+  public separator = this.RULE("separator", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Newline) },
+      { ALT: () => this.CONSUME(T.Semicolon) },
+      { ALT: () => this.CONSUME(T.ImplicitSeparator) },
+    ]);
+  });
+
+  public block = this.RULE("block", () => {
+    this.CONSUME(T.LCurly);
+    this.SUBRULE(this.statementList);
+    this.CONSUME(T.RCurly);
+  });
+
+  public statement = this.RULE("statement", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.constDecl) },
+      { ALT: () => this.SUBRULE(this.varDecl) },
+      { ALT: () => this.SUBRULE(this.sharedDecl) },
+      // Functions are only allowed at top level; the AST builder says so with a clear message.
+      { ALT: () => this.SUBRULE(this.fnDecl) },
+      { ALT: () => this.SUBRULE(this.ifStmt) },
+      { ALT: () => this.SUBRULE(this.whileStmt) },
+      { ALT: () => this.SUBRULE(this.forStmt) },
+      { ALT: () => this.SUBRULE(this.forallStmt) },
+      { ALT: () => this.SUBRULE(this.breakStmt) },
+      { ALT: () => this.SUBRULE(this.continueStmt) },
+      { ALT: () => this.SUBRULE(this.returnStmt) },
+      { ALT: () => this.SUBRULE(this.stopStmt) },
+      { ALT: () => this.SUBRULE(this.errorStopStmt) },
+      { ALT: () => this.SUBRULE(this.syncStmt) },
+      { ALT: () => this.SUBRULE(this.criticalStmt) },
+      { ALT: () => this.SUBRULE(this.lockStmt) },
+      { ALT: () => this.SUBRULE(this.unlockStmt) },
+      { ALT: () => this.SUBRULE(this.eventStmt) },
+      { ALT: () => this.SUBRULE(this.assignOrCallStmt) },
+    ]);
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Declarations
+  // -------------------------------------------------------------------------------------------
+
+  public constDecl = this.RULE("constDecl", () => {
+    this.CONSUME(T.Const);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expression);
+  });
+
+  public varDecl = this.RULE("varDecl", () => {
+    this.CONSUME(T.Var);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.SUBRULE(this.typeExpr);
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expression);
+    });
+  });
+
+  public sharedDecl = this.RULE("sharedDecl", () => {
+    this.CONSUME(T.Shared);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.typeExpr);
+    this.OPTION(() => this.SUBRULE(this.layout));
+  });
+
+  public layout = this.RULE("layout", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Cyclic);
+          this.OPTION(() => {
+            this.CONSUME(T.LParen);
+            this.SUBRULE(this.expression);
+            this.CONSUME(T.RParen);
+          });
+        },
+      },
+      { ALT: () => this.CONSUME(T.BlockKw) },
+    ]);
+  });
+
+  /** `float`, `float(N)`, `int(R, C)[*]`, `lock[*]`, `shared float(:)`, `float(:, :)[*]`. */
+  public typeExpr = this.RULE("typeExpr", () => {
+    this.OPTION(() => this.CONSUME(T.Shared));
+    this.SUBRULE(this.elementType);
+    this.OPTION2(() => {
+      this.CONSUME(T.LParen);
+      this.SUBRULE(this.extent);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.extent);
+      });
+      this.CONSUME(T.RParen);
+    });
+    this.OPTION3(() => {
+      this.CONSUME(T.LBracket);
+      this.CONSUME(T.Star);
+      this.CONSUME(T.RBracket);
+    });
+  });
+
+  public elementType = this.RULE("elementType", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Int) },
+      { ALT: () => this.CONSUME(T.Float) },
+      { ALT: () => this.CONSUME(T.Bool) },
+      { ALT: () => this.CONSUME(T.String_) },
+      { ALT: () => this.CONSUME(T.Lock) },
+      { ALT: () => this.CONSUME(T.Event) },
+    ]);
+  });
+
+  /** An array extent: a size in declarations, `:` in parameters. */
+  public extent = this.RULE("extent", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Colon) }, { ALT: () => this.SUBRULE(this.expression) }]);
+  });
+
+  public fnDecl = this.RULE("fnDecl", () => {
+    this.CONSUME(T.Fn);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      this.SUBRULE(this.param);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.param);
+      });
+    });
+    this.CONSUME(T.RParen);
+    this.OPTION2(() => {
+      this.CONSUME(T.Arrow);
+      this.SUBRULE(this.typeExpr);
+    });
+    this.SUBRULE(this.block);
+  });
+
+  public param = this.RULE("param", () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.typeExpr);
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Statements
+  // -------------------------------------------------------------------------------------------
+
+  public ifStmt = this.RULE("ifStmt", () => {
+    this.CONSUME(T.If);
+    this.SUBRULE(this.expression);
+    this.SUBRULE(this.block);
+    this.OPTION(() => {
+      this.CONSUME(T.Else);
+      this.OR([{ ALT: () => this.SUBRULE(this.ifStmt) }, { ALT: () => this.SUBRULE2(this.block) }]);
+    });
+  });
+
+  public whileStmt = this.RULE("whileStmt", () => {
+    this.CONSUME(T.While);
+    this.SUBRULE(this.expression);
+    this.SUBRULE(this.block);
+  });
+
+  public forStmt = this.RULE("forStmt", () => {
+    this.CONSUME(T.For);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.In);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.DotDot);
+    this.SUBRULE2(this.expression);
+    this.OPTION(() => {
+      this.CONSUME(T.By);
+      this.SUBRULE3(this.expression);
+    });
+    this.SUBRULE(this.block);
+  });
+
+  public forallStmt = this.RULE("forallStmt", () => {
+    this.CONSUME(T.Forall);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.In);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.DotDot);
+    this.SUBRULE2(this.expression);
+    this.CONSUME(T.On);
+    this.SUBRULE3(this.expression);
+    this.SUBRULE(this.block);
+  });
+
+  public breakStmt = this.RULE("breakStmt", () => {
+    this.CONSUME(T.Break);
+  });
+
+  public continueStmt = this.RULE("continueStmt", () => {
+    this.CONSUME(T.Continue);
+  });
+
+  public returnStmt = this.RULE("returnStmt", () => {
+    this.CONSUME(T.Return);
+    this.OPTION(() => this.SUBRULE(this.expression));
+  });
+
+  public stopStmt = this.RULE("stopStmt", () => {
+    this.CONSUME(T.Stop);
+  });
+
+  public errorStopStmt = this.RULE("errorStopStmt", () => {
+    this.CONSUME(T.Error_);
+    this.CONSUME(T.Stop);
+    this.OPTION(() => this.SUBRULE(this.expression));
+  });
+
+  public syncStmt = this.RULE("syncStmt", () => {
+    this.CONSUME(T.Sync);
+    this.OR([
+      { ALT: () => this.CONSUME(T.All) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Images);
+          this.CONSUME(T.LParen);
+          this.OR2([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.SUBRULE(this.expression) }]);
+          this.CONSUME(T.RParen);
+        },
+      },
+      { ALT: () => this.CONSUME(T.Memory) },
+    ]);
+  });
+
+  public criticalStmt = this.RULE("criticalStmt", () => {
+    this.CONSUME(T.Critical);
+    this.SUBRULE(this.block);
+  });
+
+  public lockStmt = this.RULE("lockStmt", () => {
+    this.CONSUME(T.Lock);
+    this.SUBRULE(this.expression);
+  });
+
+  public unlockStmt = this.RULE("unlockStmt", () => {
+    this.CONSUME(T.Unlock);
+    this.SUBRULE(this.expression);
+  });
+
+  public eventStmt = this.RULE("eventStmt", () => {
+    this.CONSUME(T.Event);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Post);
+          this.SUBRULE(this.expression);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Wait);
+          this.SUBRULE2(this.expression);
+          this.OPTION(() => {
+            this.CONSUME(T.Until);
+            this.SUBRULE3(this.expression);
+          });
+        },
+      },
+    ]);
+  });
+
+  /** `target op value` or a call standing alone; the AST builder checks the shapes. */
+  public assignOrCallStmt = this.RULE("assignOrCallStmt", () => {
+    this.SUBRULE(this.expression);
+    this.OPTION(() => {
+      this.CONSUME(T.AssignOp);
+      this.SUBRULE2(this.expression);
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Expressions (LANGUAGE.md §4)
+  //
+  // The grammar takes an expression as a flat chain `operand (binaryOperator operand)*` and the
+  // AST builder applies the precedence table (precedence climbing). One rule level per
+  // parenthesis instead of one per precedence level keeps the recursion shallow enough for the
+  // 256 nesting levels language-notes.md promises, and parses faster.
+  // -------------------------------------------------------------------------------------------
+
+  public expression = this.RULE("expression", () => {
+    this.SUBRULE(this.operand);
+    this.MANY(() => {
+      this.CONSUME(T.BinaryOperator);
+      this.SUBRULE2(this.operand);
+    });
+  });
+
+  /**
+   * Unary operators, then a primary with its postfix parts: `x`, `f(args)`, `a(i, j)`,
+   * `a(lo:hi)`, `s[p]`, `c(i)[p]`, `float(i)`, literals, `( e )`.
+   */
+  public operand = this.RULE("operand", () => {
+    this.MANY(() => this.CONSUME(T.UnaryOp));
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Identifier);
+          this.OPTION(() => this.SUBRULE(this.argumentList));
+          this.OPTION2(() => this.SUBRULE(this.imageSelector));
+        },
+      },
+      {
+        // `float(i)`, `int(x)`: the type words double as conversion functions.
+        ALT: () => {
+          this.CONSUME(T.TypeKeyword);
+          this.SUBRULE2(this.argumentList);
+        },
+      },
+      { ALT: () => this.CONSUME(T.IntLiteral) },
+      { ALT: () => this.CONSUME(T.FloatLiteral) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.expression);
+          this.CONSUME(T.RParen);
+        },
+      },
+    ]);
+  });
+
+  public argumentList = this.RULE("argumentList", () => {
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      this.SUBRULE(this.argument);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.argument);
+      });
+    });
+    this.CONSUME(T.RParen);
+  });
+
+  /** An index or value `e`, or a section `lo:hi`, `lo:`, `:hi`, `:`. */
+  public argument = this.RULE("argument", () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Colon);
+          this.OPTION(() => this.SUBRULE(this.expression));
+        },
+      },
+      {
+        ALT: () => {
+          this.SUBRULE2(this.expression);
+          this.OPTION2(() => {
+            this.CONSUME2(T.Colon);
+            this.OPTION3(() => this.SUBRULE3(this.expression));
+          });
+        },
+      },
+    ]);
+  });
+
+  public imageSelector = this.RULE("imageSelector", () => {
+    this.CONSUME(T.LBracket);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.RBracket);
+  });
+}
+
+export const parser = new PgasParser();
+
+/** Parses a filtered token vector into a CST; errors are left in `parser.errors`. */
+export function parseTokens(tokens: IToken[]): CstNode {
+  parser.input = tokens;
+  return parser.program();
+}
