@@ -1,0 +1,590 @@
+// The Runtime object that generated code calls (implements abi.ts), written once over the
+// conduit-neutral Core and the extended layer. Consumes a Core, the compiled module's source
+// map data (sourceFile, sourceLines, sites) and the program arguments; produces the ABI.
+
+import {
+  ABI_VERSION,
+  type AllocElem,
+  type AtomicOp,
+  type CoarrayHandle,
+  type DataElem,
+  type Handle,
+  type LayoutSpec,
+  type Rect,
+  type ReduceOp,
+  type Runtime,
+  type SharedHandle,
+  type TypedArray,
+} from "./abi.js";
+import { AbortSignal, StopSignal, type Core } from "../core/core.js";
+import { Barrier } from "../extended/barrier.js";
+import { Collectives, combiners } from "../extended/collectives.js";
+import { Critical, acquireLock, lockKey, releaseLock } from "../extended/locks.js";
+import { postEvent, waitEvent } from "../extended/events.js";
+import { SyncImages } from "../extended/sync-images.js";
+import { floatToInt, intDiv, intMod, intPow } from "../support/arith.js";
+import { formatFixed, formatValue, sourceExcerpt } from "../support/format.js";
+import { blockSizeOf, partLengthOf } from "../support/layout.js";
+import { Xoshiro128 } from "../support/random.js";
+import { checkRect, copyRect, rectCount, type RectProblem } from "./rects.js";
+
+/** What the runtime needs from the compiled module besides `main`. */
+export interface ProgramInfo {
+  readonly sourceFile: string;
+  readonly sourceLines: readonly string[];
+  readonly sites: readonly (readonly number[])[];
+}
+
+type PartArray = TypedArray;
+
+class CoarrayImpl implements CoarrayHandle {
+  readonly kind = "coarray" as const;
+  constructor(
+    readonly name: string,
+    readonly elem: AllocElem,
+    readonly dims: readonly number[],
+    readonly length: number,
+    readonly local: TypedArray,
+    /** Every image's part, mapped directly (this node's images). */
+    readonly parts: PartArray[],
+    readonly segment: number,
+  ) {}
+}
+
+class SharedImpl implements SharedHandle {
+  readonly kind = "shared" as const;
+  constructor(
+    readonly name: string,
+    readonly elem: DataElem,
+    readonly dims: readonly number[],
+    readonly length: number,
+    readonly blockSize: number,
+    readonly local: TypedArray,
+    readonly parts: PartArray[],
+    readonly segment: number,
+    readonly images: number,
+  ) {}
+}
+
+function elementBytes(elem: AllocElem): number {
+  return elem === "float" ? 8 : elem === "bool" ? 1 : 4;
+}
+
+function viewOf(elem: AllocElem, buffer: SharedArrayBuffer): PartArray {
+  if (elem === "float") return new Float64Array(buffer);
+  if (elem === "bool") return new Uint8Array(buffer);
+  return new Int32Array(buffer);
+}
+
+export class PgasRuntime implements Runtime {
+  readonly abiVersion = ABI_VERSION;
+  private readonly rank: number;
+  private readonly size: number;
+  private readonly barrier: Barrier;
+  private readonly syncer: SyncImages;
+  private readonly critical: Critical;
+  private readonly collectives: Collectives;
+  private readonly rng: Xoshiro128;
+  private readonly clockOrigin = performance.timeOrigin / 1000;
+
+  constructor(
+    private readonly core: Core,
+    private readonly program: ProgramInfo,
+    private readonly args: readonly string[],
+    private readonly label: boolean,
+  ) {
+    this.rank = core.rank;
+    this.size = core.size;
+    this.barrier = new Barrier(core);
+    this.syncer = new SyncImages(core);
+    this.critical = new Critical(core);
+    this.collectives = new Collectives(core, this.barrier);
+    this.rng = new Xoshiro128(0, this.rank);
+  }
+
+  // --- images -----------------------------------------------------------------------------------
+
+  thisImage(): number {
+    return this.rank;
+  }
+  numImages(): number {
+    return this.size;
+  }
+
+  // --- collective allocation --------------------------------------------------------------------
+
+  coarray(name: string, elem: AllocElem, dims: number[], site: number): CoarrayHandle {
+    const length = this.checkedLength(name, dims, site);
+    const exchange = this.core.exchangeSegment(name, length * elementBytes(elem), length);
+    if (!exchange.ok) this.fail(`allocating '${name}': ${exchange.message}`, site);
+    const parts = exchange.buffers.map((buffer) => viewOf(elem, this.direct(buffer)));
+    const handle = new CoarrayImpl(name, elem, [...dims], length, parts[this.rank], parts, exchange.id);
+    this.syncAfterAllocation(name, site);
+    return handle;
+  }
+
+  shared(name: string, elem: DataElem, dims: number[], layout: LayoutSpec, site: number): SharedHandle {
+    const length = this.checkedLength(name, dims, site);
+    if (typeof layout === "number" && !(Number.isInteger(layout) && layout >= 1)) {
+      this.fail(`the block size of '${name}' must be at least 1, not ${layout}`, site);
+    }
+    const blockSize = blockSizeOf(layout, length, this.size);
+    const mine = partLengthOf(this.rank, length, blockSize, this.size);
+    const exchange = this.core.exchangeSegment(name, mine * elementBytes(elem), length);
+    if (!exchange.ok) this.fail(`allocating '${name}': ${exchange.message}`, site);
+    const parts = exchange.buffers.map((buffer) => viewOf(elem, this.direct(buffer)));
+    const handle = new SharedImpl(name, elem, [...dims], length, blockSize, parts[this.rank], parts, exchange.id, this.size);
+    this.syncAfterAllocation(name, site);
+    return handle;
+  }
+
+  private checkedLength(name: string, dims: number[], site: number): number {
+    let length = 1;
+    for (const extent of dims) {
+      if (!Number.isInteger(extent) || extent < 0) this.fail(`invalid size ${extent} for '${name}'`, site);
+      length *= extent;
+    }
+    if (length > 2 ** 31 - 1) this.fail(`'${name}' is too large (${length} elements)`, site);
+    return length;
+  }
+
+  private direct(buffer: SharedArrayBuffer | null): SharedArrayBuffer {
+    // The smp conduit maps every image directly; a multi-node conduit adds the remote path here.
+    if (buffer === null) throw new Error("remote segments need a multi-node conduit");
+    return buffer;
+  }
+
+  private syncAfterAllocation(name: string, site: number): void {
+    const problem = this.barrier.wait();
+    if (problem !== null) this.fail(`allocating '${name}': ${problem}`, site);
+  }
+
+  // --- coarray access ---------------------------------------------------------------------------
+
+  get(h: CoarrayHandle, image: number, offset: number, site: number): number {
+    const part = (h as CoarrayImpl).parts[image];
+    if (part === undefined || !(offset >= 0 && offset < h.length)) this.accessError(h, image, offset, site);
+    return part[offset];
+  }
+
+  put(h: CoarrayHandle, image: number, offset: number, value: number, site: number): void {
+    const part = (h as CoarrayImpl).parts[image];
+    if (part === undefined || !(offset >= 0 && offset < h.length)) this.accessError(h, image, offset, site);
+    part[offset] = value;
+  }
+
+  getRect(h: CoarrayHandle, image: number, src: Rect, dst: TypedArray, dstRect: Rect, site: number): void {
+    const part = this.partFor(h as CoarrayImpl, image, site);
+    this.checkSections(h.name, src, part.length, dstRect, dst.length, site);
+    copyRect(part, src, dst, dstRect);
+  }
+
+  putRect(h: CoarrayHandle, image: number, dst: Rect, src: TypedArray, srcRect: Rect, site: number): void {
+    const part = this.partFor(h as CoarrayImpl, image, site);
+    this.checkSections(h.name, srcRect, src.length, dst, part.length, site);
+    copyRect(src, srcRect, part, dst);
+  }
+
+  private partFor(h: CoarrayImpl, image: number, site: number): PartArray {
+    const part = h.parts[image];
+    if (part === undefined) this.imageError(h.name, image, site);
+    return part;
+  }
+
+  /** Conformance and bounds of a copy from `src` (in an array of srcLength) to `dst`. */
+  private checkSections(name: string, src: Rect, srcLength: number, dst: Rect, dstLength: number, site: number): void {
+    const srcCount = rectCount(src);
+    const dstCount = rectCount(dst);
+    if (srcCount !== dstCount) {
+      this.fail(`mismatched section lengths: ${srcCount} element(s) assigned to ${dstCount} element(s) of '${name}'`, site);
+    }
+    const shapeProblem = sameShape(src, dst);
+    if (shapeProblem) this.fail(`mismatched section shapes for '${name}': ${shapeProblem}`, site);
+    const srcProblem = checkRect(src, srcLength);
+    if (srcProblem) this.sectionError(name, srcProblem, srcLength, site);
+    const dstProblem = checkRect(dst, dstLength);
+    if (dstProblem) this.sectionError(name, dstProblem, dstLength, site);
+  }
+
+  private sectionError(name: string, problem: RectProblem, length: number, site: number): never {
+    this.fail(`section reaches index ${problem.index}, out of bounds for '${name}' (valid 0..${length - 1})`, site);
+  }
+
+  private accessError(h: CoarrayHandle, image: number, offset: number, site: number): never {
+    if (!(Number.isInteger(image) && image >= 0 && image < this.size)) this.imageError(h.name, image, site);
+    if (h.dims.length === 2) {
+      this.fail(`linear index ${offset} is out of bounds for '${h.name}' (${h.dims[0]} x ${h.dims[1]} elements)`, site);
+    }
+    this.fail(`index ${offset} is out of bounds for '${h.name}' (valid 0..${h.length - 1})`, site);
+  }
+
+  private imageError(name: string, image: number, site: number): never {
+    this.fail(`image index ${image} is out of range for '${name}' (valid 0..${this.size - 1})`, site);
+  }
+
+  // --- shared arrays ----------------------------------------------------------------------------
+
+  sget(h: SharedHandle, k: number, site: number): number {
+    if (!(k >= 0 && k < h.length)) this.sharedIndexError(h, k, site);
+    const block = Math.floor(k / h.blockSize);
+    const impl = h as SharedImpl;
+    const size = impl.images;
+    const blockRound = Math.floor(block / size);
+    return impl.parts[block - blockRound * size][blockRound * h.blockSize + (k - block * h.blockSize)];
+  }
+
+  sput(h: SharedHandle, k: number, value: number, site: number): void {
+    if (!(k >= 0 && k < h.length)) this.sharedIndexError(h, k, site);
+    const block = Math.floor(k / h.blockSize);
+    const impl = h as SharedImpl;
+    const size = impl.images;
+    const blockRound = Math.floor(block / size);
+    impl.parts[block - blockRound * size][blockRound * h.blockSize + (k - block * h.blockSize)] = value;
+  }
+
+  owner(h: SharedHandle, k: number, site: number): number {
+    if (!(k >= 0 && k < h.length)) this.sharedIndexError(h, k, site);
+    return Math.floor(k / h.blockSize) % this.size;
+  }
+
+  localOffset(h: SharedHandle, k: number): number {
+    const block = Math.floor(k / h.blockSize);
+    return Math.floor(block / this.size) * h.blockSize + (k - block * h.blockSize);
+  }
+
+  sgetRect(h: SharedHandle, src: Rect, dst: TypedArray, dstRect: Rect, site: number): void {
+    this.checkSections(h.name, src, h.length, dstRect, dst.length, site);
+    const impl = h as SharedImpl;
+    forEachPair(src, dstRect, (k, d) => {
+      const block = Math.floor(k / impl.blockSize);
+      const round = Math.floor(block / impl.images);
+      dst[d] = impl.parts[block - round * impl.images][round * impl.blockSize + (k - block * impl.blockSize)];
+    });
+  }
+
+  sputRect(h: SharedHandle, dst: Rect, src: TypedArray, srcRect: Rect, site: number): void {
+    this.checkSections(h.name, srcRect, src.length, dst, h.length, site);
+    const impl = h as SharedImpl;
+    // Read the whole source first: the source may be this image's own part of the same array.
+    const values = gatherRect(src, srcRect);
+    let t = 0;
+    forEachIndex(dst, (k) => {
+      const block = Math.floor(k / impl.blockSize);
+      const round = Math.floor(block / impl.images);
+      impl.parts[block - round * impl.images][round * impl.blockSize + (k - block * impl.blockSize)] = values[t++];
+    });
+  }
+
+  private sharedIndexError(h: SharedHandle, k: number, site: number): never {
+    if (h.dims.length === 2 && Number.isInteger(k) && k >= 0) {
+      const cols = h.dims[1];
+      this.fail(
+        `index (${Math.floor(k / cols)}, ${k % cols}) is out of bounds for '${h.name}' (valid (0..${h.dims[0] - 1}, 0..${cols - 1}))`,
+        site,
+      );
+    }
+    this.fail(`index ${k} is out of bounds for '${h.name}' (valid 0..${h.length - 1})`, site);
+  }
+
+  // --- image control --------------------------------------------------------------------------
+
+  syncAll(site: number): void {
+    const problem = this.barrier.wait();
+    if (problem !== null) this.fail(`sync all: ${problem}`, site);
+  }
+
+  syncImages(images: number | Int32Array | null, site: number): void {
+    let partners: number[];
+    if (images === null) {
+      partners = [];
+      for (let image = 0; image < this.size; image++) partners.push(image);
+    } else if (typeof images === "number") {
+      partners = [images];
+    } else {
+      partners = Array.from(images);
+    }
+    const seen = new Uint8Array(this.size);
+    for (const image of partners) {
+      if (!(Number.isInteger(image) && image >= 0 && image < this.size)) {
+        this.fail(`sync images: image index ${image} is out of range (valid 0..${this.size - 1})`, site);
+      }
+      if (seen[image]) this.fail(`sync images: image ${image} appears twice in the list`, site);
+      seen[image] = 1;
+    }
+    const problem = this.syncer.sync(partners);
+    if (problem !== null) this.fail(problem, site);
+  }
+
+  syncMemory(_site: number): void {
+    // Puts to this node's images are plain stores that are already done; a seq-cst atomic
+    // read-modify-write orders them before anything this image does next.
+    this.core.ctlAdd(this.rank, 0, 0);
+  }
+
+  criticalEnter(id: number, site: number): void {
+    const problem = this.critical.enter(id);
+    if (problem !== null) this.fail(problem, site);
+  }
+
+  criticalExit(id: number, _site: number): void {
+    this.critical.exit(id);
+  }
+
+  lock(h: CoarrayHandle, image: number, site: number): void {
+    const word = this.syncWord(h, image, "lock", site);
+    const problem = acquireLock(this.core, word, 0, lockKey((h as CoarrayImpl).segment, image), `lock '${h.name}'[${image}]`);
+    if (problem !== null) this.fail(problem, site);
+  }
+
+  unlock(h: CoarrayHandle, image: number, site: number): void {
+    const word = this.syncWord(h, image, "lock", site);
+    const problem = releaseLock(this.core, word, 0, lockKey((h as CoarrayImpl).segment, image), `lock '${h.name}'[${image}]`);
+    if (problem !== null) this.fail(problem, site);
+  }
+
+  eventPost(h: CoarrayHandle, image: number, site: number): void {
+    postEvent(this.core, this.syncWord(h, image, "event", site), 0, image);
+  }
+
+  eventWait(h: CoarrayHandle, until: number, site: number): void {
+    const word = this.syncWord(h, this.rank, "event", site);
+    const problem = waitEvent(this.core, word, 0, until, `'${h.name}'`);
+    if (problem !== null) this.fail(problem, site);
+  }
+
+  eventQuery(h: CoarrayHandle, site: number): number {
+    return Atomics.load(this.syncWord(h, this.rank, "event", site), 0);
+  }
+
+  private syncWord(h: CoarrayHandle, image: number, kind: "lock" | "event", site: number): Int32Array {
+    if (h.elem !== kind) this.fail(`'${h.name}' is not a ${kind}`, site);
+    return this.partFor(h as CoarrayImpl, image, site) as Int32Array;
+  }
+
+  // --- atomics ----------------------------------------------------------------------------------
+
+  private atomicWord(h: Handle, image: number, offset: number, site: number): Int32Array {
+    const part = (h as CoarrayImpl | SharedImpl).parts[image];
+    if (part === undefined) this.imageError(h.name, image, site);
+    if (!(offset >= 0 && offset < part.length)) {
+      this.fail(`index ${offset} is out of bounds for '${h.name}' on image ${image} (valid 0..${part.length - 1})`, site);
+    }
+    if (h.elem !== "int") this.fail(`atomic operations need an int variable; '${h.name}' is ${h.elem}`, site);
+    return part as Int32Array;
+  }
+
+  atomicDefine(h: Handle, image: number, offset: number, value: number, site: number): void {
+    Atomics.store(this.atomicWord(h, image, offset, site), offset, value);
+  }
+
+  atomicRef(h: Handle, image: number, offset: number, site: number): number {
+    return Atomics.load(this.atomicWord(h, image, offset, site), offset);
+  }
+
+  atomicOp(op: AtomicOp, h: Handle, image: number, offset: number, value: number, site: number): number {
+    const word = this.atomicWord(h, image, offset, site);
+    switch (op) {
+      case "add":
+        return Atomics.add(word, offset, value);
+      case "and":
+        return Atomics.and(word, offset, value);
+      case "or":
+        return Atomics.or(word, offset, value);
+      case "xor":
+        return Atomics.xor(word, offset, value);
+    }
+    this.fail(`unknown atomic operation '${op as string}'`, site);
+  }
+
+  atomicCas(h: Handle, image: number, offset: number, expected: number, desired: number, site: number): number {
+    return Atomics.compareExchange(this.atomicWord(h, image, offset, site), offset, expected, desired);
+  }
+
+  // --- collectives ------------------------------------------------------------------------------
+
+  private failer(site: number): (message: string) => never {
+    return (message: string) => this.fail(message, site);
+  }
+
+  private checkImageArgument(what: string, image: number, site: number, allowNone: boolean): void {
+    if (allowNone && image < 0) return;
+    if (!(Number.isInteger(image) && image >= 0 && image < this.size)) {
+      this.fail(`${what}: image index ${image} is out of range (valid 0..${this.size - 1})`, site);
+    }
+  }
+
+  coReduce(op: ReduceOp, elem: "int" | "float", value: number, resultImage: number, site: number): number {
+    const what = `co_${op}`;
+    this.checkImageArgument(what, resultImage, site, true);
+    return this.collectives.reduce(what, value, combiners[elem][op], resultImage, this.failer(site));
+  }
+
+  coReduceArray(op: ReduceOp, data: Int32Array | Float64Array, resultImage: number, site: number): void {
+    const what = `co_${op}`;
+    this.checkImageArgument(what, resultImage, site, true);
+    const combine = combiners[data instanceof Int32Array ? "int" : "float"][op];
+    this.collectives.reduceArray(what, data, combine, resultImage, this.failer(site));
+  }
+
+  coBroadcast(_elem: "int" | "float", value: number, source: number, site: number): number {
+    this.checkImageArgument("co_broadcast", source, site, false);
+    return this.collectives.broadcast("co_broadcast", value, source, this.failer(site));
+  }
+
+  coBroadcastArray(data: Int32Array | Float64Array, source: number, site: number): void {
+    this.checkImageArgument("co_broadcast", source, site, false);
+    this.collectives.broadcastArray("co_broadcast", data, source, this.failer(site));
+  }
+
+  coReduceFn(_elem: "int" | "float", value: number, f: (a: number, b: number) => number, site: number): number {
+    return this.collectives.reduce("co_reduce", value, f, -1, this.failer(site));
+  }
+
+  coReduceFnArray(data: Int32Array | Float64Array, f: (a: number, b: number) => number, site: number): void {
+    this.collectives.reduceArray("co_reduce", data, f, -1, this.failer(site));
+  }
+
+  // --- termination and errors -------------------------------------------------------------------
+
+  stop(_site: number): never {
+    throw new StopSignal();
+  }
+
+  errorStop(value: number | string | null, _site: number): never {
+    const status = typeof value === "number" ? value | 0 : 1;
+    if (this.core.beginAbort(status)) {
+      if (typeof value === "string") this.core.writeErr(`image ${this.rank}: ERROR STOP ${value}\n`, true);
+      this.core.finishAbort();
+    }
+    throw new AbortSignal();
+  }
+
+  fail(message: string, site: number): never {
+    this.report(message, this.program.sites[site]);
+  }
+
+  /** Prints the runtime error (first error of the job only), aborts every image, unwinds. */
+  report(message: string, position: readonly number[] | undefined): never {
+    if (this.core.beginAbort(1)) {
+      const file = this.program.sourceFile;
+      const where = position ? `${file}:${position[0]}:${position[1]}` : file;
+      const excerpt = position ? sourceExcerpt(this.program.sourceLines, position[0]) : "";
+      this.core.writeErr(`${where}: runtime error: image ${this.rank}: ${message}\n${excerpt}`, true);
+      this.core.finishAbort();
+    }
+    throw new AbortSignal();
+  }
+
+  indexError(name: string, indices: number[], extents: readonly number[], site: number): never {
+    if (indices.length === 1) {
+      this.fail(`index ${indices[0]} is out of bounds for '${name}' (valid 0..${(extents[0] ?? 0) - 1})`, site);
+    }
+    const valid = extents.map((n) => `0..${n - 1}`).join(", ");
+    this.fail(`index (${indices.join(", ")}) is out of bounds for '${name}' (valid (${valid}))`, site);
+  }
+
+  // --- arithmetic helpers -----------------------------------------------------------------------
+
+  idiv(a: number, b: number, site: number): number {
+    if (b === 0) this.fail("integer division by zero", site);
+    return intDiv(a, b);
+  }
+
+  imod(a: number, b: number, site: number): number {
+    if (b === 0) this.fail("integer remainder by zero", site);
+    return intMod(a, b);
+  }
+
+  ipow(a: number, b: number, site: number): number {
+    const result = intPow(a, b);
+    if (result === null) this.fail(`0 ** ${b}: zero to a negative power`, site);
+    return result;
+  }
+
+  toInt(x: number, site: number): number {
+    const result = floatToInt(x);
+    if (result === null) this.fail(`int(${formatValue(x, "float")}): the value is not in the int range`, site);
+    return result;
+  }
+
+  // --- intrinsics with state --------------------------------------------------------------------
+
+  random(): number {
+    return this.rng.nextDouble();
+  }
+  seed(k: number): void {
+    this.rng.reseed(k, this.rank);
+  }
+  wtime(): number {
+    return this.clockOrigin + performance.now() / 1000;
+  }
+  argc(): number {
+    return this.args.length;
+  }
+  arg(i: number): string {
+    return Number.isInteger(i) && i >= 0 && i < this.args.length ? this.args[i] : "";
+  }
+  argInt(i: number, dflt: number, site: number): number {
+    const text = this.arg(i);
+    if (text === "" && !(i >= 0 && i < this.args.length)) return dflt;
+    const trimmed = text.trim().replace(/_/g, "");
+    let value = Number.NaN;
+    if (/^[+-]?\d+$/.test(trimmed)) value = Number(trimmed);
+    else if (/^[+-]?0[xX][0-9a-fA-F]+$/.test(trimmed)) value = Number(trimmed.replace(/^([+-]?)0[xX]/, "$10x"));
+    if (!Number.isFinite(value)) this.fail(`program argument ${i} ('${text}') is not an int`, site);
+    if (value < -(2 ** 31) || value > 2 ** 31 - 1) this.fail(`program argument ${i} ('${text}') is outside the int range`, site);
+    return value | 0;
+  }
+  argFloat(i: number, dflt: number, site: number): number {
+    const text = this.arg(i);
+    if (text === "" && !(i >= 0 && i < this.args.length)) return dflt;
+    const trimmed = text.trim().replace(/_/g, "").toLowerCase();
+    const special: Record<string, number> = { nan: NaN, inf: Infinity, "+inf": Infinity, "-inf": -Infinity, infinity: Infinity, "-infinity": -Infinity };
+    if (trimmed in special) return special[trimmed];
+    const value = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+    if (Number.isNaN(value)) this.fail(`program argument ${i} ('${text}') is not a number`, site);
+    return value;
+  }
+
+  // --- output -----------------------------------------------------------------------------------
+
+  print(text: string): void {
+    this.core.writeOut(this.label ? `${this.rank}: ${text}\n` : `${text}\n`);
+  }
+  str(value: number | boolean, kind: DataElem): string {
+    return formatValue(value, kind);
+  }
+  fixed(x: number, digits: number): string {
+    return formatFixed(x, digits);
+  }
+}
+
+/** Shapes conform when they agree after dropping extents of 1; returns a description if not. */
+function sameShape(a: Rect, b: Rect): string | null {
+  const shapeA = [a.n0, a.n1].filter((n) => n !== 1);
+  const shapeB = [b.n0, b.n1].filter((n) => n !== 1);
+  if (shapeA.length === shapeB.length && shapeA.every((n, i) => n === shapeB[i])) return null;
+  return `${a.n0} x ${a.n1} and ${b.n0} x ${b.n1}`;
+}
+
+/** Calls visit(k) for every element of `rect`, in (a, b) order. */
+function forEachIndex(rect: Rect, visit: (k: number) => void): void {
+  for (let a = 0; a < rect.n0; a++) {
+    const row = rect.offset + a * rect.s0;
+    for (let b = 0; b < rect.n1; b++) visit(row + b * rect.s1);
+  }
+}
+
+/** Calls visit(srcIndex, dstIndex) for conforming rectangles, element by element in order. */
+function forEachPair(src: Rect, dst: Rect, visit: (s: number, d: number) => void): void {
+  const dstIndices: number[] = [];
+  forEachIndex(dst, (d) => dstIndices.push(d));
+  let t = 0;
+  forEachIndex(src, (s) => visit(s, dstIndices[t++]));
+}
+
+function gatherRect(src: TypedArray, rect: Rect): number[] {
+  const values: number[] = [];
+  forEachIndex(rect, (k) => values.push(src[k]));
+  return values;
+}

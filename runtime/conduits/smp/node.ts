@@ -1,0 +1,180 @@
+// The smp conduit, main-thread side: starts one worker thread per image, serves the collective
+// segment exchange, notices aborts and image exits, ends everything on error or timeout.
+// Consumes the run options; produces the job's exit status once no image thread is left.
+
+import { writeSync } from "node:fs";
+import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
+import { Ctl } from "../../core/core.js";
+import { Global, createControlBlock, ctlIndex } from "./control-block.js";
+import type { FromMain, ToMain } from "./smp-core.js";
+import type { ImageWorkerData } from "./worker.js";
+
+export interface SmpNodeOptions {
+  programUrl: string;
+  images: number;
+  args: string[];
+  label: boolean;
+  stdoutFd: number;
+  stderrFd: number;
+  timeoutSeconds?: number;
+  /** Exit status after a timeout. */
+  timeoutStatus: number;
+}
+
+interface PendingAllocation {
+  requests: (Extract<ToMain, { t: "alloc" }> | undefined)[];
+  count: number;
+}
+
+export function runSmpNode(opts: SmpNodeOptions): Promise<number> {
+  const size = opts.images;
+  const control = createControlBlock(size);
+  const words = new Int32Array(control);
+  const workers: Worker[] = [];
+  const ports: MessagePort[] = [];
+  const exited = new Set<number>();
+  const pending = new Map<number, PendingAllocation>();
+  let nextSegmentId = 1;
+  let terminating = false;
+
+  const writeErr = (text: string) => {
+    try {
+      writeSync(opts.stderrFd, text);
+    } catch {
+      // stderr gone: nothing more to say
+    }
+  };
+
+  /** Abort from the main thread (timeout, a crashed worker): first abort wins. */
+  const abortFromMain = (status: number, message: string) => {
+    if (Atomics.compareExchange(words, Global.ABORT, 0, 1) === 0) {
+      Atomics.store(words, Global.EXIT_STATUS, status);
+      writeErr(message);
+    }
+    terminateAll();
+  };
+
+  const ring = (image: number) => {
+    const index = ctlIndex(size, image, Ctl.DOORBELL);
+    Atomics.add(words, index, 1);
+    Atomics.notify(words, index);
+  };
+
+  const terminateAll = () => {
+    if (terminating) return;
+    terminating = true;
+    for (let image = 0; image < size; image++) ring(image);
+    for (const worker of workers) void worker.terminate();
+  };
+
+  const answer = (image: number, message: FromMain) => {
+    ports[image].postMessage(message);
+    // The answer is queued before ALLOC_READY changes, so the image finds it at once.
+    Atomics.store(words, ctlIndex(size, image, Ctl.ALLOC_READY), message.seq);
+    ring(image);
+  };
+
+  const failAllocation = (seq: number, entry: PendingAllocation, message: string) => {
+    entry.requests.forEach((request, image) => {
+      if (request) answer(image, { t: "allocError", seq, message });
+    });
+  };
+
+  /** An allocation that an exited image never joined can never complete. */
+  const missingExitedImage = (entry: PendingAllocation): number => {
+    for (const image of [...exited].sort((a, b) => a - b)) if (!entry.requests[image]) return image;
+    return -1;
+  };
+
+  const onAllocation = (image: number, request: Extract<ToMain, { t: "alloc" }>) => {
+    let entry = pending.get(request.seq);
+    if (!entry) {
+      entry = { requests: new Array(size).fill(undefined), count: 0 };
+      pending.set(request.seq, entry);
+    }
+    entry.requests[image] = request;
+    entry.count++;
+    const stopped = missingExitedImage(entry);
+    if (stopped >= 0) {
+      answer(image, { t: "allocError", seq: request.seq, message: `image ${stopped} has stopped` });
+      entry.requests[image] = undefined;
+      entry.count--;
+      return;
+    }
+    if (entry.count < size) return;
+    pending.delete(request.seq);
+    const first = entry.requests[0]!;
+    const differing = entry.requests.findIndex((r) => r!.agree !== first.agree || r!.name !== first.name);
+    if (differing >= 0) {
+      const other = entry.requests[differing]!;
+      const message =
+        other.name !== first.name
+          ? `images allocate different variables at the same point ('${first.name}' on image 0, '${other.name}' on image ${differing})`
+          : `the size differs between images (${first.agree} on image 0, ${other.agree} on image ${differing})`;
+      failAllocation(request.seq, entry, message);
+      return;
+    }
+    const id = nextSegmentId++;
+    const buffers = entry.requests.map((r) => r!.sab);
+    entry.requests.forEach((_r, target) => answer(target, { t: "alloc", seq: request.seq, buffers, id }));
+  };
+
+  const workerUrl = new URL("./worker.js", import.meta.url);
+
+  return new Promise<number>((resolvePromise) => {
+    let timer: NodeJS.Timeout | undefined;
+    const finish = () => {
+      if (timer) clearTimeout(timer);
+      for (const port of ports) port.close();
+      resolvePromise(Atomics.load(words, Global.ABORT) !== 0 ? Atomics.load(words, Global.EXIT_STATUS) : 0);
+    };
+
+    for (let rank = 0; rank < size; rank++) {
+      const channel = new MessageChannel();
+      ports.push(channel.port1);
+      const data: ImageWorkerData = {
+        rank,
+        size,
+        control,
+        port: channel.port2,
+        programUrl: opts.programUrl,
+        args: opts.args,
+        label: opts.label,
+        stdoutFd: opts.stdoutFd,
+        stderrFd: opts.stderrFd,
+      };
+      const worker = new Worker(workerUrl, { workerData: data, transferList: [channel.port2], stdout: false, stderr: false });
+      workers.push(worker);
+      channel.port1.on("message", (message: ToMain) => {
+        if (message.t === "alloc") onAllocation(rank, message);
+        else if (message.t === "abort") terminateAll();
+      });
+      worker.on("error", (error: Error) => {
+        abortFromMain(1, `pgasc: internal error in image ${rank}: ${error?.stack ?? String(error)}\n`);
+      });
+      worker.on("exit", (code) => {
+        exited.add(rank);
+        if (code !== 0 && !terminating) {
+          abortFromMain(1, `pgasc: image ${rank} ended unexpectedly (thread exit code ${code})\n`);
+        }
+        // Allocations the exited image never joined can never complete: answer the waiters.
+        for (const [seq, entry] of pending) {
+          if (!entry.requests[rank]) {
+            pending.delete(seq);
+            failAllocation(seq, entry, `image ${rank} has stopped`);
+          }
+        }
+        if (exited.size === size) finish();
+      });
+    }
+
+    if (opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0) {
+      timer = setTimeout(() => {
+        abortFromMain(
+          opts.timeoutStatus,
+          `pgasc: timeout: the program ran longer than ${opts.timeoutSeconds} second(s); stopping all images\n`,
+        );
+      }, opts.timeoutSeconds * 1000);
+    }
+  });
+}

@@ -1,0 +1,222 @@
+// The smp conduit, image side: implements the Core over the node control block and segment
+// SharedArrayBuffers exchanged through the launcher's main thread. Consumes the control block and
+// a MessagePort to the main thread; produces direct-memory RMA, atomics, waiting and output.
+
+import { writeSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import { AbortSignal, Ctl, STATUS_STOPPED, WaitKey, type Core, type SegmentExchange } from "../../core/core.js";
+import { Global, ctlIndex, imageWords } from "./control-block.js";
+
+/** Messages between an image thread and its node's main thread. */
+export type ToMain =
+  | { t: "alloc"; seq: number; name: string; sab: SharedArrayBuffer; agree: number }
+  | { t: "abort" };
+export type FromMain =
+  | { t: "alloc"; seq: number; buffers: SharedArrayBuffer[]; id: number }
+  | { t: "allocError"; seq: number; message: string };
+
+export interface SmpCoreOptions {
+  rank: number;
+  size: number;
+  control: SharedArrayBuffer;
+  port: MessagePort;
+  stdoutFd: number;
+  stderrFd: number;
+}
+
+/** A parked image re-checks its condition at least this often (a safety net, not the wake path). */
+const PARK_TIMEOUT_MS = 1000;
+
+export class SmpCore implements Core {
+  readonly rank: number;
+  readonly size: number;
+  private readonly words: Int32Array;
+  private readonly port: MessagePort;
+  private readonly stdoutFd: number;
+  private readonly stderrFd: number;
+  private readonly stride: number;
+  private readonly myBase: number;
+  private allocSeq = 0;
+  /** Spin iterations before parking: long when every image has a core, short when oversubscribed. */
+  private readonly spinLimit: number;
+
+  constructor(opts: SmpCoreOptions) {
+    this.rank = opts.rank;
+    this.size = opts.size;
+    this.words = new Int32Array(opts.control);
+    this.port = opts.port;
+    this.stdoutFd = opts.stdoutFd;
+    this.stderrFd = opts.stderrFd;
+    this.stride = imageWords(opts.size);
+    this.myBase = ctlIndex(opts.size, opts.rank, 0);
+    this.spinLimit = opts.size <= availableParallelism() ? 20000 : 50;
+  }
+
+  private index(image: number, word: number): number {
+    return Global.COUNT + image * this.stride + word;
+  }
+
+  // --- segments ---------------------------------------------------------------------------------
+
+  exchangeSegment(name: string, bytes: number, agree: number): SegmentExchange {
+    const seq = ++this.allocSeq;
+    const sab = new SharedArrayBuffer(bytes);
+    const request: ToMain = { t: "alloc", seq, name, sab, agree };
+    this.port.postMessage(request);
+    const readyWord = this.myBase + Ctl.ALLOC_READY;
+    // The main thread posts the answer before it stores ALLOC_READY, so once we see the
+    // sequence number the message is already in our port's queue.
+    this.waitUntil(WaitKey.ALLOC, () => Atomics.load(this.words, readyWord) >= seq);
+    const received = receiveMessageOnPort(this.port);
+    const answer = received?.message as FromMain | undefined;
+    if (!answer || answer.seq !== seq) {
+      return { ok: false, message: `internal error: lost the answer to allocation of '${name}'` };
+    }
+    if (answer.t === "allocError") return { ok: false, message: answer.message };
+    return { ok: true, id: answer.id, buffers: answer.buffers };
+  }
+
+  // --- control words --------------------------------------------------------------------------
+
+  ctlLoad(image: number, word: number): number {
+    return Atomics.load(this.words, this.index(image, word));
+  }
+  ctlStore(image: number, word: number, value: number): void {
+    Atomics.store(this.words, this.index(image, word), value);
+  }
+  ctlAdd(image: number, word: number, delta: number): number {
+    return Atomics.add(this.words, this.index(image, word), delta);
+  }
+  ctlCas(image: number, word: number, expected: number, desired: number): number {
+    return Atomics.compareExchange(this.words, this.index(image, word), expected, desired);
+  }
+
+  // --- waiting ----------------------------------------------------------------------------------
+
+  waitUntil(key: number, ready: () => boolean, blocked?: () => string | null): string | null {
+    const words = this.words;
+    for (let i = 0; i < this.spinLimit; i++) {
+      if (ready()) return null;
+      if ((i & 255) === 255 && Atomics.load(words, Global.ABORT) !== 0) throw new AbortSignal();
+    }
+    const bellIndex = this.myBase + Ctl.DOORBELL;
+    const parkedIndex = this.myBase + Ctl.PARKED_KEY;
+    // Publish the key before reading the doorbell and re-checking: a waker that changes the
+    // condition after our check then sees the key and rings (all accesses are seq-cst atomics).
+    Atomics.store(words, parkedIndex, key);
+    try {
+      for (;;) {
+        const bell = Atomics.load(words, bellIndex);
+        if (ready()) return null;
+        if (Atomics.load(words, Global.ABORT) !== 0) throw new AbortSignal();
+        if (blocked) {
+          const problem = blocked();
+          if (problem !== null) return ready() ? null : problem;
+        }
+        Atomics.wait(words, bellIndex, bell, PARK_TIMEOUT_MS);
+      }
+    } finally {
+      Atomics.store(words, parkedIndex, 0);
+    }
+  }
+
+  ring(image: number): void {
+    const bellIndex = this.index(image, Ctl.DOORBELL);
+    Atomics.add(this.words, bellIndex, 1);
+    Atomics.notify(this.words, bellIndex);
+  }
+
+  ringKey(key: number): void {
+    for (let image = 0; image < this.size; image++) {
+      if (Atomics.load(this.words, this.index(image, Ctl.PARKED_KEY)) === key) this.ring(image);
+    }
+  }
+
+  ringAll(): void {
+    for (let image = 0; image < this.size; image++) this.ring(image);
+  }
+
+  // --- job state --------------------------------------------------------------------------------
+
+  stoppedCount(): number {
+    return Atomics.load(this.words, Global.STOPPED_COUNT);
+  }
+  isStopped(image: number): boolean {
+    return Atomics.load(this.words, this.index(image, Ctl.STATUS)) === STATUS_STOPPED;
+  }
+  markStopped(): void {
+    Atomics.store(this.words, this.myBase + Ctl.STATUS, STATUS_STOPPED);
+    Atomics.add(this.words, Global.STOPPED_COUNT, 1);
+    this.ringAll();
+  }
+  aborted(): boolean {
+    return Atomics.load(this.words, Global.ABORT) !== 0;
+  }
+  beginAbort(status: number): boolean {
+    if (Atomics.compareExchange(this.words, Global.ABORT, 0, 1) !== 0) return false;
+    Atomics.store(this.words, Global.EXIT_STATUS, status);
+    return true;
+  }
+  finishAbort(): void {
+    this.ringAll();
+    const message: ToMain = { t: "abort" };
+    this.port.postMessage(message);
+  }
+
+  // --- output -------------------------------------------------------------------------------------
+
+  writeOut(text: string): void {
+    this.lockedWrite(this.stdoutFd, text, false);
+  }
+  writeErr(text: string, evenIfAborted: boolean): void {
+    this.lockedWrite(this.stderrFd, text, evenIfAborted);
+  }
+
+  /**
+   * One synchronous write under the node-wide print lock: lines are never interleaved, and a
+   * line is in the file before the image goes on (so real-time order across images holds).
+   * Once the job aborts, nothing more is written except the aborting image's own message.
+   */
+  private lockedWrite(fd: number, text: string, evenIfAborted: boolean): void {
+    const words = this.words;
+    const me = this.rank + 1;
+    // (A stack overflow can unwind an image past its own release; then the lock is still ours.)
+    if (Atomics.compareExchange(words, Global.PRINT_LOCK, 0, me) !== 0 && Atomics.load(words, Global.PRINT_LOCK) !== me) {
+      if (evenIfAborted) {
+        // The aborting image cannot use waitUntil (it throws once aborted): poll instead.
+        const bellIndex = this.myBase + Ctl.DOORBELL;
+        while (Atomics.compareExchange(words, Global.PRINT_LOCK, 0, me) !== 0) {
+          Atomics.wait(words, bellIndex, Atomics.load(words, bellIndex), 1);
+        }
+      } else {
+        Atomics.add(words, Global.PRINT_WAITERS, 1);
+        try {
+          this.waitUntil(WaitKey.PRINT, () => Atomics.compareExchange(words, Global.PRINT_LOCK, 0, me) === 0);
+        } finally {
+          Atomics.sub(words, Global.PRINT_WAITERS, 1);
+        }
+      }
+    }
+    try {
+      if (evenIfAborted || Atomics.load(words, Global.ABORT) === 0) writeFully(fd, text, words, this.myBase + Ctl.DOORBELL);
+    } finally {
+      Atomics.store(words, Global.PRINT_LOCK, 0);
+      if (Atomics.load(words, Global.PRINT_WAITERS) > 0) this.ringKey(WaitKey.PRINT);
+    }
+  }
+}
+
+/** writeSync until every byte is out; a non-blocking pipe that is full (EAGAIN) is retried. */
+function writeFully(fd: number, text: string, words: Int32Array, sleepWord: number): void {
+  const bytes = Buffer.from(text, "utf8");
+  let done = 0;
+  while (done < bytes.length) {
+    try {
+      done += writeSync(fd, bytes, done, bytes.length - done);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+      Atomics.wait(words, sleepWord, Atomics.load(words, sleepWord), 1);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+// Mutual exclusion: `lock`/`unlock` on lock coarrays and `critical` constructs. A lock word holds
+// holder + 1 (0 when free); waiters park and are rung by the unlocker. Consumes a Core and the
+// lock word's Int32Array view; produces null or the misuse/stopped-holder message.
+
+import { Ctl, WaitKey, type Core } from "../core/core.js";
+
+/** Acquire a lock word (an Int32Array element of the target image's segment, mapped directly). */
+export function acquireLock(core: Core, word: Int32Array, index: number, key: number, what: string): string | null {
+  const me = core.rank + 1;
+  const old = Atomics.compareExchange(word, index, 0, me);
+  if (old === 0) return null;
+  if (old === me) return `${what} is already locked by this image`;
+  return core.waitUntil(
+    key,
+    () => Atomics.compareExchange(word, index, 0, me) === 0,
+    () => {
+      const holder = Atomics.load(word, index) - 1;
+      return holder >= 0 && core.isStopped(holder) ? `${what} is held by image ${holder}, which has stopped` : null;
+    },
+  );
+}
+
+export function releaseLock(core: Core, word: Int32Array, index: number, key: number, what: string): string | null {
+  const me = core.rank + 1;
+  const old = Atomics.compareExchange(word, index, me, 0);
+  if (old === me) {
+    core.ringKey(key);
+    return null;
+  }
+  if (old === 0) return `cannot unlock ${what}: it is not locked`;
+  return `cannot unlock ${what}: it is locked by image ${old - 1}`;
+}
+
+/** A wait key for the lock of segment `segment` on `image` (collisions only cause extra wake-ups). */
+export function lockKey(segment: number, image: number): number {
+  return WaitKey.LOCK_BASE + ((segment * 4099 + image) & 0xffffff);
+}
+
+/** `critical` constructs: one lock per construct id in image 0's control words. */
+export class Critical {
+  constructor(private readonly core: Core) {}
+
+  enter(id: number): string | null {
+    const core = this.core;
+    const me = core.rank + 1;
+    const word = Ctl.CRITICAL_BASE + (id % Ctl.CRITICAL_SLOTS);
+    const old = core.ctlCas(0, word, 0, me);
+    if (old === 0) return null;
+    if (old === me) return "critical construct entered again while this image is inside it";
+    return core.waitUntil(
+      WaitKey.CRITICAL,
+      () => core.ctlCas(0, word, 0, me) === 0,
+      () => {
+        const holder = core.ctlLoad(0, word) - 1;
+        return holder >= 0 && core.isStopped(holder) ? `critical construct held by image ${holder}, which has stopped` : null;
+      },
+    );
+  }
+
+  exit(id: number): void {
+    const core = this.core;
+    const word = Ctl.CRITICAL_BASE + (id % Ctl.CRITICAL_SLOTS);
+    if (core.ctlCas(0, word, core.rank + 1, 0) === core.rank + 1) core.ringKey(WaitKey.CRITICAL);
+  }
+}

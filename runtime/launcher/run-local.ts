@@ -1,0 +1,42 @@
+// `pgasc run` on one node: runs a compiled program module as N images (worker threads of this
+// process). Consumes the path of the compiled .mjs/.js module and the run options; produces the
+// exit status (0 normal, the `error stop` code, 1 for a runtime error, 124 after a timeout).
+
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { runSmpNode } from "../conduits/smp/node.js";
+
+export interface RunLocalOptions {
+  /** Path of the compiled program module (.mjs / .js). */
+  program: string;
+  /** Number of images (>= 1). */
+  images: number;
+  /** Program arguments (after `--`): `arg(0)` is the first of them. */
+  args: string[];
+  /** Prefix every output line with `I: `. */
+  label?: boolean;
+  /** End everything after this many seconds with status TIMEOUT_STATUS. */
+  timeoutSeconds?: number;
+  /** File descriptors for program output and error messages (default 1 and 2; tests pass files). */
+  stdoutFd?: number;
+  stderrFd?: number;
+}
+
+/** Exit status of a run that was ended by `timeoutSeconds` (as coreutils' `timeout`). */
+export const TIMEOUT_STATUS = 124;
+
+export async function runLocal(opts: RunLocalOptions): Promise<number> {
+  if (!Number.isInteger(opts.images) || opts.images < 1) {
+    throw new RangeError(`the number of images must be a whole number of at least 1, not ${opts.images}`);
+  }
+  return runSmpNode({
+    programUrl: pathToFileURL(resolve(opts.program)).href,
+    images: opts.images,
+    args: opts.args,
+    label: opts.label ?? false,
+    stdoutFd: opts.stdoutFd ?? 1,
+    stderrFd: opts.stderrFd ?? 2,
+    timeoutSeconds: opts.timeoutSeconds,
+    timeoutStatus: TIMEOUT_STATUS,
+  });
+}
