@@ -116,7 +116,7 @@ export function checkVarDecl(cx: Checker, d: VarDecl, topLevelPosition: number |
     // Checked before declaring: `var x = x + 1` reads an outer x.
     let t = checkValue(cx, d.init);
     if (t.tag !== "error" && !isScalarTag(t.tag)) {
-      cx.report(Check.varInitNotScalar, d.init.span, d.name.text, typeToString(t));
+      cx.report(Check.varInitNotScalar, d.init.span, "var", d.name.text, typeToString(t));
       t = ERROR;
     }
     d.symbol = cx.declare(d.name, "var", t);
@@ -142,7 +142,7 @@ export function checkSharedDecl(cx: Checker, d: SharedDecl): void {
 export function checkConstDecl(cx: Checker, d: ConstDecl): void {
   let t = checkValue(cx, d.init);
   if (t.tag !== "error" && !isScalarTag(t.tag)) {
-    cx.report(Check.varInitNotScalar, d.init.span, d.name.text, typeToString(t));
+    cx.report(Check.varInitNotScalar, d.init.span, "const", d.name.text, typeToString(t));
     t = ERROR;
   }
   const value = t.tag === "error" ? undefined : foldConstant(d.init, cx.symbols);

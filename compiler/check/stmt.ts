@@ -112,7 +112,7 @@ export function checkStmt(cx: Checker, s: Stmt): void {
     case "EventWaitStmt": {
       imageControl(cx, "event wait", s.span);
       const found = checkSyncOperand(cx, s.event, "event");
-      if (found !== null) cx.report(Check.eventPostOperand, s.event.span, found);
+      if (found !== null) cx.report(Check.ownEventOperand, s.event.span, "'event wait'", found);
       else if (s.event.kind === "Coindex") cx.report(Check.ownEventOperand, s.event.span, "'event wait'", "an image selector");
       if (s.until) {
         const u = s.until;

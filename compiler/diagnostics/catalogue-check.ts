@@ -262,8 +262,8 @@ export const Check = {
   ),
   varInitNotScalar: defineError(
     "E2047",
-    (name: string, found: string) =>
-      `'var ${name} = ...' needs a scalar value, found '${found}': declare an array with its type, as in 'var ${name}: float(n)'`,
+    (keyword: string, name: string, found: string) =>
+      `'${keyword} ${name} = ...' needs a scalar value, found '${found}': declare an array with its type, as in 'var ${name}: float(n)'`,
   ),
   intLiteralRange: defineError(
     "E2048",

@@ -1,0 +1,48 @@
+// Renders docs/stdlib.md from the intrinsic catalogue, so the documentation cannot drift from
+// what the checker accepts. Consumes stdlib/intrinsics.ts; gives Markdown text (a golden test
+// compares it with docs/stdlib.md; regenerate with `npm run accept`).
+
+import { INTRINSICS, arityText, type Intrinsic, type IntrinsicGroup, type Lowering } from "./intrinsics.js";
+
+function loweringText(l: Lowering): string {
+  switch (l.kind) {
+    case "math":
+      return `\`${l.js}\``;
+    case "runtime":
+      return `\`rt.${l.method}\`${l.site ? " (with site)" : ""}`;
+    case "atomic":
+      return `atomic ${l.op}${l.fetch ? " (fetch)" : ""}`;
+    case "collective":
+      return `collective ${l.op}`;
+    case "special":
+      return "code generator";
+  }
+}
+
+export function renderStdlibDoc(): string {
+  const lines: string[] = [
+    "# Intrinsics",
+    "",
+    "<!-- Generated from stdlib/intrinsics.ts by stdlib/doc.ts; a golden test keeps them equal.",
+    "     Edit the catalogue, then run `npm run accept`. -->",
+    "",
+    "Every intrinsic of the language, as the checker accepts it. `int` arguments widen to `float`",
+    "where a float is expected. A user declaration with the same name hides an intrinsic.",
+    "\"Invariant\" intrinsics give the same value on every image and may size coarrays and shared",
+    "arrays (with invariant arguments).",
+    "",
+  ];
+  const groups = new Map<IntrinsicGroup, Intrinsic[]>();
+  for (const i of INTRINSICS) groups.set(i.group, [...(groups.get(i.group) ?? []), i]);
+  for (const [group, entries] of groups) {
+    lines.push(`## ${group[0]!.toUpperCase()}${group.slice(1)}`, "");
+    lines.push("| signature | arguments | what it does | invariant | lowering |", "| --- | --- | --- | --- | --- |");
+    for (const i of entries) {
+      lines.push(
+        `| \`${i.signature.replace(/\|/g, "\\|")}\` | ${arityText(i)} | ${i.summary.replace(/\|/g, "\\|")} | ${i.invariant ? "yes" : ""} | ${loweringText(i.lowering)} |`,
+      );
+    }
+    lines.push("");
+  }
+  return lines.join("\n");
+}
