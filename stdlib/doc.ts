@@ -44,5 +44,21 @@ export function renderStdlibDoc(): string {
     }
     lines.push("");
   }
+  lines.push(
+    "## Argument rules the checker enforces",
+    "",
+    "- Atomics: the first argument is an `int` coarray element, own (`s`, `c(i)`) or remote (`s[p]`,",
+    "  `c(i)[p]`), or an `int` shared-array element `x(i)`; value arguments are `int`.",
+    "- Collectives: `v` is an `int`/`float` scalar variable or parameter, a scalar coarray's own part",
+    "  `s`, or a whole local array or coarray's own part `c` (elementwise); not an element, a section",
+    "  or a shared array. `r` and `src` are `int`. `co_reduce`'s `f` is a user function",
+    "  `fn f(a: T, b: T) -> T` with T the element type of `v`.",
+    "- `size`, `sum`, `minval`, `maxval` take an array reference: a name, a section `a(lo:hi)`, or a",
+    "  coindexed array `c[p]`/`c(lo:hi)[p]`; not an elementwise expression (assign it to an array",
+    "  first). `sum`, `minval`, `maxval` do not take shared arrays; `size` does.",
+    "- `owner` takes a shared-array element `x(i)`; `event_query` this image's event `e`.",
+    "- `print` takes scalars; `str` a scalar; `int`/`float` a number.",
+    "",
+  );
   return lines.join("\n");
 }
