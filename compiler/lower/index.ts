@@ -1,0 +1,38 @@
+// The lowering pipeline: the ordered list of passes from the checked AST to the LIR body of
+// `main`. Consumes a checked Program (no errors); gives LoweredProgram: main's statements, the
+// `sites` table and the names of the generated helpers they call.
+
+import type { Program } from "../ast/nodes.js";
+import { LowerContext } from "./context.js";
+import { hoistBoundsChecks } from "./hoist-bounds-checks.js";
+import type { JsStmt } from "./lir.js";
+import { lowerProgramBody } from "./lower-program.js";
+import { resolveStorage } from "./resolve-storage.js";
+
+export interface LoweredProgram {
+  body: JsStmt[];
+  sites: [number, number][];
+  helpers: Set<string>;
+}
+
+interface State {
+  ctx: LowerContext;
+  body: JsStmt[];
+}
+
+/**
+ * The passes, in order. Names (names.ts) are fixed when the context is built. Translation to LIR
+ * is split by concern into lower-statements/-expressions/-references/-sections/-forall/-calls/
+ * -intrinsics/-collectives, which call each other; the passes after it rewrite LIR.
+ */
+export const PASSES: { name: string; run: (s: State, program: Program) => void }[] = [
+  { name: "resolve-storage", run: (s) => resolveStorage(s.ctx) },
+  { name: "lower-to-lir", run: (s, program) => void (s.body = lowerProgramBody(s.ctx, program)) },
+  { name: "hoist-bounds-checks", run: (s) => void (s.body = hoistBoundsChecks(s.body, { topLevelMutable: s.ctx.topLevelMutable })) },
+];
+
+export function lowerProgram(program: Program): LoweredProgram {
+  const state: State = { ctx: new LowerContext(program), body: [] };
+  for (const pass of PASSES) pass.run(state, program);
+  return { body: state.body, sites: state.ctx.sites, helpers: state.ctx.helpers };
+}
