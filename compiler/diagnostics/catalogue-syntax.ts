@@ -51,10 +51,17 @@ export const Syntax = {
     (found: string) => `expected a type (int, float, bool, string, lock or event), found ${found}`,
   ),
   unexpectedClosing: defineError("E1029", (closer: string) => `'${closer}' has no matching opening bracket`),
-  tooManyErrors: defineError("E1030", (n: number) => `too many syntax errors (${n}); stopped parsing here`),
+  tooManyErrors: defineError(
+    "E1030",
+    (limit: number) => `too many syntax errors (the limit is ${limit}); stopped reading the file here`,
+  ),
   expressionTooComplex: defineError(
     "E1031",
     () => `expression or statement nested too deeply to compile; split it up`,
+  ),
+  tooManyTokens: defineError(
+    "E1033",
+    (limit: number) => `the program is too large to compile: more than ${limit} tokens; split it up`,
   ),
   internalError: defineError(
     "E1032",

@@ -12,9 +12,19 @@ import { floatLiteralValue, intLiteralValue, stringLiteralValue, tokenSpan } fro
 /** The name given to the placeholder expression where recovery left an expression missing. */
 export const MISSING_NAME = "<missing>";
 
-export function buildProgram(cst: CstNode | undefined, text: string, file: string, sink: DiagnosticSink): A.Program {
-  const builder = new AstBuilder(sink);
-  const body: A.TopLevel[] = cst ? builder.statementList(child(cst, "statementList"), true) : [];
+/**
+ * `errorOffsets`: where the grammar reported errors (sorted); a statement touched by one gets no
+ * shape checks, which would only repeat the same mistake in other words.
+ */
+export function buildProgram(
+  cst: CstNode | undefined,
+  text: string,
+  file: string,
+  sink: DiagnosticSink,
+  errorOffsets: number[] = [],
+): A.Program {
+  const builder = new AstBuilder(sink, errorOffsets);
+  const body: A.TopLevel[] = cst ? builder.statementList(cst, true) : [];
   return { kind: "Program", file, body, span: wholeText(text) };
 }
 
@@ -98,7 +108,17 @@ function cover(a: Span, b: Span): Span {
 const NOWHERE: Span = { start: 0, end: 0, line: 1, col: 1 };
 
 class AstBuilder {
-  constructor(private readonly sink: DiagnosticSink) {}
+  /** End of the previous statement: a grammar error after it may have produced this one. */
+  private previousEnd = 0;
+
+  constructor(
+    private readonly sink: DiagnosticSink,
+    private readonly errorOffsets: number[],
+  ) {}
+
+  private touchedByGrammarError(span: Span): boolean {
+    return this.errorOffsets.some((o) => o >= this.previousEnd && o <= span.end);
+  }
 
   private missing(at: Span): A.NameExpr {
     return { kind: "Name", name: MISSING_NAME, span: at };
@@ -118,6 +138,7 @@ class AstBuilder {
     for (const s of nodes(list, "statement")) {
       const built = this.statement(s);
       if (!built) continue;
+      this.previousEnd = built.span.end;
       if (built.kind === "FnDecl" && !topLevel) {
         this.sink.report(Syntax.fnNotTopLevel, built.name.span);
         continue;
@@ -129,7 +150,7 @@ class AstBuilder {
 
   private block(node: CstNode | undefined, fallback: Span): A.Block {
     const span = nodeSpan(node, fallback);
-    return { kind: "Block", body: this.statementList(child(node, "statementList"), false), span };
+    return { kind: "Block", body: this.statementList(node, false), span };
   }
 
   private statement(node: CstNode): A.TopLevel | undefined {
@@ -336,7 +357,8 @@ class AstBuilder {
     const target = this.expression(targetNode, span);
     const opToken = children(node, "AssignOp")[0] as IToken | undefined;
     if (opToken) {
-      if (target.kind !== "Name" && target.kind !== "Apply" && target.kind !== "Coindex" && !targetNode?.recoveredNode) {
+      const valid = target.kind === "Name" || target.kind === "Apply" || target.kind === "Coindex";
+      if (!valid && !targetNode?.recoveredNode && !this.touchedByGrammarError(span)) {
         this.sink.report(Syntax.invalidAssignTarget, target.span);
       }
       return {
@@ -347,7 +369,9 @@ class AstBuilder {
         span,
       };
     }
-    if (target.kind !== "Apply" && !targetNode?.recoveredNode && !(target.kind === "Name" && target.name === MISSING_NAME)) {
+    const isCall = target.kind === "Apply";
+    const missing = target.kind === "Name" && target.name === MISSING_NAME;
+    if (!isCall && !missing && !targetNode?.recoveredNode && !this.touchedByGrammarError(span)) {
       this.sink.report(Syntax.notAStatement, target.span);
     }
     return { kind: "ExprStmt", expr: target, span };

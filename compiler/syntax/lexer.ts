@@ -100,13 +100,15 @@ export const IntLiteral = createToken({
 });
 export const StringLiteral = createToken({
   name: "StringLiteral",
-  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/,
+  // Unrolled (no alternation inside the loop) so a megabyte-long string does not exhaust the
+  // regular-expression engine's backtracking stack.
+  pattern: /"[^"\\\r\n]*(?:\\[^\r\n][^"\\\r\n]*)*"/,
   label: "a string literal",
 });
 /** A string that reaches the end of its line: reported, then parsed as if it were closed. */
 export const UnterminatedString = createToken({
   name: "UnterminatedString",
-  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*\\?/,
+  pattern: /"[^"\\\r\n]*(?:\\[^\r\n][^"\\\r\n]*)*\\?/,
   categories: [StringLiteral],
   label: "a string literal",
 });
@@ -226,7 +228,7 @@ export const allTokens: TokenType[] = [
 
 const chevrotainLexer = new Lexer(allTokens, {
   positionTracking: "full",
-  ensureOptimizations: false,
+  ensureOptimizations: true,
   // Lexer errors are turned into catalogue diagnostics below; no console output.
   errorMessageProvider: {
     buildUnexpectedCharactersMessage: (text, offset, length) => text.substr(offset, length),
@@ -312,6 +314,7 @@ const ESCAPES: Record<string, string> = { n: "\n", t: "\t", '"': '"', "\\": "\\"
 export function stringLiteralValue(image: string, onBadEscape?: (offsetInImage: number, ch: string) => void): string {
   let body = image.slice(1);
   if (isClosedString(image)) body = body.slice(0, -1);
+  if (!body.includes("\\")) return body;
   let out = "";
   for (let i = 0; i < body.length; i++) {
     const ch = body[i]!;
@@ -350,46 +353,165 @@ export interface LexResult {
   tokens: IToken[];
   /** The tokens as lexed, newlines included (for tests and tools). */
   rawTokens: IToken[];
+  /** More than MAX_TOKENS tokens: reported, and no tokens are returned. */
+  tooLarge: boolean;
 }
 
 /** Lexes `text`, reporting every lexical error to `sink`; never throws. */
 export function lex(text: string, sink: DiagnosticSink): LexResult {
-  const result = chevrotainLexer.tokenize(text);
+  const result = tokenizeInChunks(text);
+  let lexicalErrors = 0;
+  const report: DiagnosticSink["report"] = (def, span, ...args) => {
+    lexicalErrors++;
+    if (lexicalErrors === MAX_LEXICAL_ERRORS + 1) return sink.report(Syntax.tooManyErrors, span, MAX_LEXICAL_ERRORS);
+    if (lexicalErrors > MAX_LEXICAL_ERRORS) return undefined as never;
+    return sink.report(def, span, ...args);
+  };
   for (const err of result.errors) {
     const bad = text.substr(err.offset, err.length);
-    const shown = describeCharacters(bad);
-    const span: Span = {
-      start: err.offset,
-      end: err.offset + err.length,
-      line: err.line ?? 1,
-      col: err.column ?? 1,
-    };
-    sink.report(Syntax.unexpectedCharacter, span, shown);
+    const span: Span = { start: err.offset, end: err.offset + err.length, line: err.line ?? 1, col: err.column ?? 1 };
+    report(Syntax.unexpectedCharacter, span, describeCharacters(bad));
+  }
+  if (result.abandonedAt !== undefined) {
+    sink.report(Syntax.tooManyErrors, spanAt(text, result.abandonedAt, 1), MAX_LEXICAL_ERRORS);
+    return { tokens: [], rawTokens: [], tooLarge: true };
+  }
+  if (result.truncatedAt !== undefined) {
+    sink.report(Syntax.tooManyTokens, spanAt(text, result.truncatedAt, 1), MAX_TOKENS);
+    return { tokens: [], rawTokens: [], tooLarge: true };
   }
   // A block comment spanning lines separates statements, as the newline inside it would.
-  const withComments = mergeComments(result.tokens, result.groups["comments"] ?? []);
+  const withComments = mergeComments(result.tokens, result.comments);
   for (const t of withComments) {
     const type = t.tokenType;
     if (type === UnterminatedComment) {
-      sink.report(Syntax.unterminatedComment, tokenSpan({ ...t, endOffset: t.startOffset + 1 }));
+      report(Syntax.unterminatedComment, { ...tokenSpan(t), end: t.startOffset + 2 });
     } else if (type === UnterminatedString) {
-      sink.report(Syntax.unterminatedString, { ...tokenSpan(t), end: t.startOffset + 1 });
-      stringLiteralValue(t.image, (off, ch) => reportBadEscape(t, off, ch, sink));
+      report(Syntax.unterminatedString, { ...tokenSpan(t), end: t.startOffset + 1 });
+      stringLiteralValue(t.image, (off, ch) => reportBadEscape(t, off, ch, report));
     } else if (type === StringLiteral) {
-      stringLiteralValue(t.image, (off, ch) => reportBadEscape(t, off, ch, sink));
+      stringLiteralValue(t.image, (off, ch) => reportBadEscape(t, off, ch, report));
     } else if (type === IntLiteral || type === FloatLiteral) {
       const problem = numberProblem(t.image, type === FloatLiteral);
-      if (problem) sink.report(Syntax.malformedNumber, tokenSpan(t), t.image, problem);
+      if (problem) report(Syntax.malformedNumber, tokenSpan(t), t.image, problem);
     }
   }
   const tokens = filterNewlines(withComments);
-  return { tokens, rawTokens: withComments };
+  return { tokens, rawTokens: withComments, tooLarge: false };
 }
 
-function reportBadEscape(t: IToken, offsetInImage: number, ch: string, sink: DiagnosticSink): void {
+/** More tokens than this and the input is refused (a 5,000-line program has about 40,000). */
+export const MAX_TOKENS = 500_000;
+const MAX_LEXICAL_ERRORS = 100;
+/** Text is lexed in chunks of about this many characters. */
+const CHUNK_SIZE = 64 * 1024;
+/**
+ * Lexing stops after this many characters of lexical errors: Chevrotain tries every pattern at
+ * every bad character, so megabytes of garbage would take seconds.
+ */
+const MAX_ERROR_CHARACTERS = 16 * 1024;
+const LINE_BREAK = /\r\n|\r|\n/g;
+
+interface ChunkedTokens {
+  tokens: IToken[];
+  comments: IToken[];
+  errors: { offset: number; length: number; line?: number; column?: number }[];
+  /** Set when lexing stopped at MAX_TOKENS: the offset reached. */
+  truncatedAt?: number;
+  /** Set when lexing stopped because of too many errors: the offset reached. */
+  abandonedAt?: number;
+}
+
+/**
+ * Lexes in chunks, so a huge input costs time and memory only up to MAX_TOKENS. A chunk may cut
+ * its last token short, so that token is dropped and the next chunk starts where it began; a
+ * chunk holding a single token (a huge identifier, an unterminated comment) is doubled until the
+ * token ends. Tokens do not depend on what precedes them, so this lexes exactly as one pass would.
+ */
+function tokenizeInChunks(text: string): ChunkedTokens {
+  const out: ChunkedTokens = { tokens: [], comments: [], errors: [] };
+  let pos = 0;
+  let linesBefore = 0;
+  let columnBefore = 0;
+  let errorCharacters = 0;
+  while (pos < text.length) {
+    let size = CHUNK_SIZE;
+    let end: number;
+    let result: ReturnType<typeof chevrotainLexer.tokenize>;
+    let restart: number;
+    for (;;) {
+      end = Math.min(text.length, pos + size);
+      result = chevrotainLexer.tokenize(text.slice(pos, end));
+      if (end >= text.length) {
+        restart = end - pos;
+        break;
+      }
+      restart = lastTokenStart(result.tokens, result.groups["comments"] ?? [], end - pos);
+      if (restart > 0) break;
+      size *= 2;
+    }
+    const keep = (t: IToken) => t.startOffset < restart;
+    for (const t of result.tokens) if (keep(t)) out.tokens.push(shift(t, pos, linesBefore, columnBefore));
+    for (const t of result.groups["comments"] ?? []) {
+      if (keep(t)) out.comments.push(shift(t, pos, linesBefore, columnBefore));
+    }
+    for (const e of result.errors) {
+      if (e.offset >= restart) continue;
+      const line = e.line ?? 1;
+      out.errors.push({
+        offset: e.offset + pos,
+        length: e.length,
+        line: line + linesBefore,
+        column: (e.column ?? 1) + (line === 1 ? columnBefore : 0),
+      });
+      errorCharacters += e.length;
+    }
+    const consumed = text.slice(pos, pos + restart);
+    const breaks = consumed.match(LINE_BREAK) ?? [];
+    if (breaks.length > 0) {
+      linesBefore += breaks.length;
+      columnBefore = consumed.length - Math.max(consumed.lastIndexOf("\n"), consumed.lastIndexOf("\r")) - 1;
+    } else {
+      columnBefore += consumed.length;
+    }
+    pos += restart;
+    if (out.tokens.length > MAX_TOKENS) {
+      out.truncatedAt = out.tokens[MAX_TOKENS]!.startOffset;
+      break;
+    }
+    if ((errorCharacters > MAX_ERROR_CHARACTERS || out.errors.length > MAX_LEXICAL_ERRORS) && pos < text.length) {
+      out.abandonedAt = pos;
+      break;
+    }
+  }
+  return out;
+}
+
+/** Where the last token or comment of a chunk starts (the chunk's length if it has none). */
+function lastTokenStart(tokens: IToken[], comments: IToken[], chunkLength: number): number {
+  const lastToken = tokens[tokens.length - 1];
+  const lastComment = comments[comments.length - 1];
+  if (!lastToken && !lastComment) return chunkLength;
+  return Math.max(lastToken?.startOffset ?? -1, lastComment?.startOffset ?? -1);
+}
+
+/** Moves a token lexed in a chunk to its place in the whole text. */
+function shift(t: IToken, offset: number, lines: number, column: number): IToken {
+  if (offset === 0) return t;
+  t.startOffset += offset;
+  if (t.endOffset !== undefined) t.endOffset += offset;
+  // Columns on the chunk's first line count from the chunk's start, not the line's.
+  if (t.startLine === 1 && t.startColumn !== undefined) t.startColumn += column;
+  if (t.endLine === 1 && t.endColumn !== undefined) t.endColumn += column;
+  if (t.startLine !== undefined) t.startLine += lines;
+  if (t.endLine !== undefined) t.endLine += lines;
+  return t;
+}
+
+function reportBadEscape(t: IToken, offsetInImage: number, ch: string, report: DiagnosticSink["report"]): void {
   // offsetInImage counts from after the opening quote and points at the character after '\'.
   const start = t.startOffset + offsetInImage;
-  sink.report(
+  report(
     Syntax.invalidEscape,
     { start, end: start + 2, line: t.startLine ?? 1, col: (t.startColumn ?? 1) + offsetInImage },
     ch,
@@ -456,12 +578,19 @@ export function filterNewlines(tokens: IToken[]): IToken[] {
   // Open brackets, innermost last: newlines count only when the innermost is `{` or none.
   const open: TokenType[] = [];
   let lastSignificant: IToken | undefined;
-  for (const t of tokens) {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
     const type = t.tokenType;
     if (type === UnterminatedComment) continue;
     if (type === Newline) {
       const innermost = open[open.length - 1];
-      if (innermost === LParen || innermost === LBracket) continue;
+      if (innermost === LParen || innermost === LBracket) {
+        // A forgotten `)` would swallow the rest of the file into one expression. A line that
+        // starts with a statement keyword cannot continue an expression: close the brackets
+        // here, so the parser reports the missing `)` at this line and resumes after it.
+        if (!STARTS_STATEMENT.has(nextSignificant(tokens, i)?.tokenType as TokenType)) continue;
+        while (open.length > 0 && open[open.length - 1] !== LCurly) open.pop();
+      }
       if (lastSignificant && CONTINUES_AFTER.has(lastSignificant.tokenType)) continue;
       if (out.length > 0 && out[out.length - 1]!.tokenType === Newline) continue;
       out.push(t);
@@ -483,6 +612,20 @@ export function filterNewlines(tokens: IToken[]): IToken[] {
   const last = tokens[tokens.length - 1];
   out.push(implicitSeparator(last, true));
   return out;
+}
+
+/** Keywords that only ever start a statement, never appear inside an expression or type. */
+const STARTS_STATEMENT = new Set<TokenType>([
+  Const, Var, Shared, Fn, If, While, For, Forall, Break, Continue, Return, Sync, Critical, Lock,
+  Unlock, Event, Stop, Error_,
+]);
+
+function nextSignificant(tokens: IToken[], from: number): IToken | undefined {
+  for (let j = from + 1; j < tokens.length; j++) {
+    const type = tokens[j]!.tokenType;
+    if (type !== Newline && type !== UnterminatedComment) return tokens[j];
+  }
+  return undefined;
 }
 
 function implicitSeparator(at: IToken | undefined, after = false): IToken {

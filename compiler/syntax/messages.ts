@@ -14,9 +14,28 @@ export interface EncodedSyntaxError {
 
 /** The token vector of the parse in progress: lets messages name the bracket left open. */
 let currentTokens: IToken[] = [];
+let errorsSoFar = 0;
+let errorLimit = Infinity;
 
-export function setMessageContext(tokens: IToken[]): void {
+export function setMessageContext(tokens: IToken[], limit = Infinity): void {
   currentTokens = tokens;
+  errorsSoFar = 0;
+  errorLimit = limit;
+}
+
+/**
+ * Thrown out of the parser (it is not a recognition exception, so Chevrotain lets it through)
+ * once the error limit is passed: on garbage input, recovery after every token would be slow.
+ */
+export class TooManySyntaxErrors extends Error {
+  constructor(readonly token: IToken) {
+    super("too many syntax errors");
+  }
+}
+
+function countError(at: IToken): void {
+  errorsSoFar++;
+  if (errorsSoFar > errorLimit) throw new TooManySyntaxErrors(at);
 }
 
 function encode(def: { code: string }, ...args: (string | number)[]): string {
@@ -162,6 +181,12 @@ const EXPRESSION_RULES = new Set(["expression", "operand", "argument", "extent"]
 
 export const syntaxErrorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, ruleName }) {
+    countError(actual);
+    // A token that cannot start a statement, met by the statement loop of a block or the program.
+    const atEnd = actual.tokenType === EOF || (actual.tokenType === T.ImplicitSeparator && actual.image === "");
+    if ((ruleName === "program" || ruleName === "block") && (expected === EOF || expected === T.RCurly) && !atEnd) {
+      return unexpectedAtStatementStart(actual);
+    }
     const closer = CLOSERS.get(expected);
     if (closer) {
       const opened = findOpener(actual, closer.opener, expected);
@@ -182,11 +207,13 @@ export const syntaxErrorMessages: IParserErrorMessageProvider = {
   },
 
   buildNotAllInputParsedMessage({ firstRedundant }) {
+    countError(firstRedundant);
     return unexpectedAtStatementStart(firstRedundant);
   },
 
   buildNoViableAltMessage({ actual, previous, ruleName }) {
     const first = actual[0]!;
+    countError(first);
     if (ruleName === "statement") return unexpectedAtStatementStart(first);
     if (ruleName === "separator") return encode(Syntax.missingSeparator, describeToken(first));
     if (ruleName === "elementType") return encode(Syntax.expectedType, describeToken(first));
@@ -208,6 +235,7 @@ export const syntaxErrorMessages: IParserErrorMessageProvider = {
   },
 
   buildEarlyExitMessage({ actual }) {
+    countError(actual[0]!);
     return encode(Syntax.expectedToken, "more input", describeToken(actual[0]));
   },
 };

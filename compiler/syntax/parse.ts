@@ -9,7 +9,7 @@ import { Syntax } from "../diagnostics/catalogue-syntax.js";
 import type { Span } from "../diagnostics/span.js";
 import { buildProgram, wholeText } from "./cst-to-ast.js";
 import { lex, maxNestingDepth, spanAt, tokenSpan } from "./lexer.js";
-import { decodeSyntaxError, setMessageContext } from "./messages.js";
+import { decodeSyntaxError, setMessageContext, TooManySyntaxErrors } from "./messages.js";
 import { parser } from "./parser.js";
 
 /** Deeper nesting of ( [ { is refused before parsing: the recursive-descent parser would overflow. */
@@ -20,13 +20,14 @@ export const MAX_SYNTAX_ERRORS = 100;
 export function parseProgram(text: string, file: string, sink: DiagnosticSink): Program {
   const empty: Program = { kind: "Program", file, body: [], span: wholeText(text) };
   try {
-    const { tokens } = lex(text, sink);
+    const { tokens, tooLarge } = lex(text, sink);
+    if (tooLarge) return empty;
     const nesting = maxNestingDepth(tokens);
     if (nesting.depth > MAX_NESTING) {
       sink.report(Syntax.nestingTooDeep, nesting.at ? tokenSpan(nesting.at) : wholeText(text), MAX_NESTING);
       return empty;
     }
-    setMessageContext(tokens);
+    setMessageContext(tokens, MAX_SYNTAX_ERRORS);
     parser.input = tokens;
     let cst;
     try {
@@ -34,15 +35,17 @@ export function parseProgram(text: string, file: string, sink: DiagnosticSink): 
     } catch (e) {
       reportParserErrors(parser.errors, text, sink);
       if (e instanceof RangeError) sink.report(Syntax.expressionTooComplex, wholeText(text));
-      else if (e instanceof TooManySyntaxErrors) sink.report(Syntax.tooManyErrors, e.span, MAX_SYNTAX_ERRORS);
+      else if (e instanceof TooManySyntaxErrors) {
+        sink.report(Syntax.tooManyErrors, Number.isFinite(e.token.startOffset) ? tokenSpan(e.token) : endOfText(text), MAX_SYNTAX_ERRORS);
+      }
       else sink.report(Syntax.internalError, wholeText(text), String(e));
       return empty;
     } finally {
       setMessageContext([]);
     }
-    const hadErrors = reportParserErrors(parser.errors, text, sink);
-    if (hadErrors >= MAX_SYNTAX_ERRORS) return empty;
-    return buildProgram(cst, text, file, sink);
+    reportParserErrors(parser.errors, text, sink);
+    const errorOffsets = parser.errors.map((e) => errorSpan(e, text).start).sort((a, b) => a - b);
+    return buildProgram(cst, text, file, sink, errorOffsets);
   } catch (e) {
     if (e instanceof RangeError) sink.report(Syntax.expressionTooComplex, wholeText(text));
     else sink.report(Syntax.internalError, wholeText(text), String(e));
@@ -50,20 +53,10 @@ export function parseProgram(text: string, file: string, sink: DiagnosticSink): 
   }
 }
 
-class TooManySyntaxErrors extends Error {
-  constructor(readonly span: Span) {
-    super("too many syntax errors");
-  }
-}
-
 /** Reports Chevrotain's recognition errors (their messages are encoded by messages.ts). */
 function reportParserErrors(errors: IRecognitionException[], text: string, sink: DiagnosticSink): number {
   let count = 0;
   for (const err of errors) {
-    if (count >= MAX_SYNTAX_ERRORS) {
-      sink.report(Syntax.tooManyErrors, errorSpan(err, text), MAX_SYNTAX_ERRORS);
-      break;
-    }
     const decoded = decodeSyntaxError(err.message);
     const span = errorSpan(err, text);
     const def = decoded ? syntaxDefByCode.get(decoded.code) : undefined;

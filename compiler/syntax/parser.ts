@@ -8,8 +8,9 @@ import { syntaxErrorMessages } from "./messages.js";
 
 /**
  * One instance is built at module load and reused: Chevrotain's self-analysis is the costly part.
- * Separators: every statement must be followed by a `sep` (newline, `;`, or the implicit
- * separator the newline filter puts before each `}` and at the end of the input).
+ * Separators: every statement must be followed by a `separator` (newline, `;`, or the implicit
+ * separator the newline filter puts before each `}` and at the end of the input); separators
+ * alone are empty statements.
  */
 export class PgasParser extends CstParser {
   constructor() {
@@ -26,12 +27,11 @@ export class PgasParser extends CstParser {
   // Program structure
   // -------------------------------------------------------------------------------------------
 
-  public program = this.RULE("program", () => {
-    this.SUBRULE(this.statementList);
-  });
+  // The statement loop is written out in `program` and `block` (not shared as a sub-rule) so that
+  // Chevrotain's in-repetition recovery knows what follows it (end of file, `}`) and can skip a
+  // stray token and carry on with the next statement, reporting every error in the file.
 
-  /** Statements, each followed by a separator; stray separators are empty statements. */
-  public statementList = this.RULE("statementList", () => {
+  public program = this.RULE("program", () => {
     this.MANY(() => {
       this.OR([
         { ALT: () => this.SUBRULE(this.separator) },
@@ -55,7 +55,17 @@ export class PgasParser extends CstParser {
 
   public block = this.RULE("block", () => {
     this.CONSUME(T.LCurly);
-    this.SUBRULE(this.statementList);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.separator) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.statement);
+            this.SUBRULE2(this.separator);
+          },
+        },
+      ]);
+    });
     this.CONSUME(T.RCurly);
   });
 
