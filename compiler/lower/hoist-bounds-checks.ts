@@ -4,7 +4,7 @@
 // index is `i`, `i ± c` or `c` (c loop-invariant) on an array the loop does not redeclare. The
 // checked copy runs whenever the proof fails, so an error still happens at the right iteration.
 
-import { add, bin, num, sameExpr, sub, type CheckedAccess, type CountedFor, type JsExpr, type JsStmt } from "./lir.js";
+import { add, bin, bool, num, sameExpr, sub, type CheckedAccess, type CountedFor, type JsExpr, type JsStmt } from "./lir.js";
 
 export interface HoistOptions {
   /** Top-level mutable scalars: a called user function may change them. */
@@ -214,19 +214,31 @@ function versionLoop(loop: CountedFor, opts: HoistOptions): JsStmt | null {
       const ext = e.extents[d]!;
       const off = affine(ix);
       if (off) {
-        conds.push(bin(">=", add(iMin, off), num(0)), bin("<", add(iMax, off), ext));
+        conds.push(compare(">=", add(iMin, off), num(0)), compare("<", add(iMax, off), ext));
       } else if (invariant(ix)) {
-        conds.push(bin(">=", ix, num(0)), bin("<", ix, ext));
+        conds.push(compare(">=", ix, num(0)), compare("<", ix, ext));
       } else return;
     }
+    if (conds.some((c) => c.k === "bool" && !c.v)) return; // provably out of range: keep the check
     proven.add(e);
-    for (const c of conds) if (!conditions.some((k) => sameExpr(k, c))) conditions.push(c);
+    for (const c of conds) {
+      if (c.k === "bool") continue; // provably true
+      if (!conditions.some((k) => sameExpr(k, c))) conditions.push(c);
+    }
   });
   if (proven.size === 0) return null;
-  const empty = loop.dir === "up" ? bin(">=", loop.lo, loop.hi) : bin("<=", loop.lo, loop.hi);
-  const guard = bin("||", empty, conditions.reduce((a, b) => bin("&&", a, b)));
+  const empty = compare(loop.dir === "up" ? ">=" : "<=", loop.lo, loop.hi);
   const fast: CountedFor = { ...loop, body: uncheck(loop.body, proven), user: false };
+  if (conditions.length === 0) return fast; // every access is in range whatever the loop does
+  const inRange = conditions.reduce((a, b) => bin("&&", a, b));
+  const guard = empty.k === "bool" ? (empty.v ? empty : inRange) : bin("||", empty, inRange);
   return { k: "if", c: guard, then: [fast], else: [{ ...loop, user: false }] };
+}
+
+/** `a op b`, folded to a boolean literal when both sides are numbers. */
+function compare(op: ">=" | "<" | "<=", a: JsExpr, b: JsExpr): JsExpr {
+  if (a.k === "num" && b.k === "num") return bool(op === ">=" ? a.v >= b.v : op === "<" ? a.v < b.v : a.v <= b.v);
+  return bin(op, a, b);
 }
 
 /** A copy of `stmts` where the proven accesses are unchecked (other nodes are shared). */

@@ -54,7 +54,7 @@ export function linearOffset(ctx: LowerContext, r: Repr, indices: JsExpr[], name
   if (indices.length === 0) return num(0);
   if (indices.length === 1) return indices[0]!;
   const [rows, cols] = extentsOf(r);
-  return call(ctx.useHelper("$lin2"), indices[0]!, indices[1]!, rows!, cols!, str(name), num(site));
+  return call(ctx.useHelper("$ck2"), indices[0]!, indices[1]!, rows!, cols!, str(name), num(site));
 }
 
 export function readElement(ctx: LowerContext, e: ApplyExpr): JsExpr {
