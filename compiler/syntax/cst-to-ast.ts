@@ -124,8 +124,11 @@ class AstBuilder {
     return { kind: "Name", name: MISSING_NAME, span: at };
   }
 
-  private identifier(t: IToken | undefined, at: Span): A.Identifier {
+  /** The name under a `declaredName` node; a reserved word there is reported and kept. */
+  private declaredName(node: CstNode | undefined, at: Span): A.Identifier {
+    const t = firstToken(child(node, "declaredName"));
     if (!t) return { kind: "Identifier", text: MISSING_NAME, span: at };
+    if (t.tokenType.name !== "Identifier") this.sink.report(Syntax.reservedWord, tokenSpan(t), t.image);
     return { kind: "Identifier", text: t.image, span: tokenSpan(t) };
   }
 
@@ -162,7 +165,7 @@ class AstBuilder {
       case "constDecl":
         return {
           kind: "ConstDecl",
-          name: this.identifier(token(inner, "Identifier"), span),
+          name: this.declaredName(inner, span),
           init: this.expression(child(inner, "expression"), span),
           span,
         };
@@ -185,7 +188,7 @@ class AstBuilder {
         const step = child(inner, "expression", 2);
         return {
           kind: "ForStmt",
-          variable: this.identifier(token(inner, "Identifier"), span),
+          variable: this.declaredName(inner, span),
           lo: this.expression(child(inner, "expression", 0), span),
           hi: this.expression(child(inner, "expression", 1), span),
           step: step || token(inner, "By") ? this.expression(step, span) : null,
@@ -196,7 +199,7 @@ class AstBuilder {
       case "forallStmt":
         return {
           kind: "ForallStmt",
-          variable: this.identifier(token(inner, "Identifier"), span),
+          variable: this.declaredName(inner, span),
           lo: this.expression(child(inner, "expression", 0), span),
           hi: this.expression(child(inner, "expression", 1), span),
           affinity: this.expression(child(inner, "expression", 2), span),
@@ -252,7 +255,7 @@ class AstBuilder {
     if (type?.shared) this.sink.report(Syntax.sharedInVarType, type.span);
     return {
       kind: "VarDecl",
-      name: this.identifier(token(node, "Identifier"), span),
+      name: this.declaredName(node, span),
       type,
       init: token(node, "Equals") || child(node, "expression") ? this.expression(child(node, "expression"), span) : null,
       span,
@@ -265,7 +268,7 @@ class AstBuilder {
     type.shared = true;
     return {
       kind: "SharedDecl",
-      name: this.identifier(token(node, "Identifier"), span),
+      name: this.declaredName(node, span),
       type,
       layout: this.layout(child(node, "layout"), span),
       span,
@@ -321,7 +324,7 @@ class AstBuilder {
       const pSpan = nodeSpan(p, span);
       return {
         kind: "Param",
-        name: this.identifier(token(p, "Identifier"), pSpan),
+        name: this.declaredName(p, pSpan),
         type: this.typeExpr(child(p, "typeExpr"), pSpan, "parameter"),
         span: pSpan,
       };
@@ -329,7 +332,7 @@ class AstBuilder {
     const returnTypeNode = child(node, "typeExpr");
     return {
       kind: "FnDecl",
-      name: this.identifier(token(node, "Identifier"), span),
+      name: this.declaredName(node, span),
       params,
       returnType: returnTypeNode || token(node, "Arrow") ? this.typeExpr(returnTypeNode, span, "declaration") : null,
       body: this.block(child(node, "block"), span),

@@ -355,6 +355,8 @@ export interface LexResult {
   rawTokens: IToken[];
   /** More than MAX_TOKENS tokens: reported, and no tokens are returned. */
   tooLarge: boolean;
+  /** Offsets of the characters no token matched (already reported), in order. */
+  badCharacterOffsets: number[];
 }
 
 /** Lexes `text`, reporting every lexical error to `sink`; never throws. */
@@ -374,11 +376,11 @@ export function lex(text: string, sink: DiagnosticSink): LexResult {
   }
   if (result.abandonedAt !== undefined) {
     sink.report(Syntax.tooManyErrors, spanAt(text, result.abandonedAt, 1), MAX_LEXICAL_ERRORS);
-    return { tokens: [], rawTokens: [], tooLarge: true };
+    return { tokens: [], rawTokens: [], tooLarge: true, badCharacterOffsets: [] };
   }
   if (result.truncatedAt !== undefined) {
     sink.report(Syntax.tooManyTokens, spanAt(text, result.truncatedAt, 1), MAX_TOKENS);
-    return { tokens: [], rawTokens: [], tooLarge: true };
+    return { tokens: [], rawTokens: [], tooLarge: true, badCharacterOffsets: [] };
   }
   // A block comment spanning lines separates statements, as the newline inside it would.
   const withComments = mergeComments(result.tokens, result.comments);
@@ -397,7 +399,8 @@ export function lex(text: string, sink: DiagnosticSink): LexResult {
     }
   }
   const tokens = filterNewlines(withComments);
-  return { tokens, rawTokens: withComments, tooLarge: false };
+  const badCharacterOffsets = result.errors.map((e) => e.offset);
+  return { tokens, rawTokens: withComments, tooLarge: false, badCharacterOffsets };
 }
 
 /** More tokens than this and the input is refused (a 5,000-line program has about 40,000). */

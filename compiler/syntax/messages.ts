@@ -215,7 +215,11 @@ export const syntaxErrorMessages: IParserErrorMessageProvider = {
     const first = actual[0]!;
     countError(first);
     if (ruleName === "statement") return unexpectedAtStatementStart(first);
-    if (ruleName === "separator") return encode(Syntax.missingSeparator, describeToken(first));
+    if (ruleName === "separator") {
+      const closer = CLOSERS.get(first.tokenType);
+      if (closer && !findOpener(first, closer.opener, first.tokenType)) return encode(Syntax.unexpectedClosing, first.image);
+      return encode(Syntax.missingSeparator, describeToken(first));
+    }
     if (ruleName === "elementType") return encode(Syntax.expectedType, describeToken(first));
     if (EXPRESSION_RULES.has(ruleName)) {
       if (isKeywordUsedAsName(first) && !(first.tokenType.CATEGORIES ?? []).includes(T.TypeKeyword)) {

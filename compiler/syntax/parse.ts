@@ -20,7 +20,7 @@ export const MAX_SYNTAX_ERRORS = 100;
 export function parseProgram(text: string, file: string, sink: DiagnosticSink): Program {
   const empty: Program = { kind: "Program", file, body: [], span: wholeText(text) };
   try {
-    const { tokens, tooLarge } = lex(text, sink);
+    const { tokens, tooLarge, badCharacterOffsets } = lex(text, sink);
     if (tooLarge) return empty;
     const nesting = maxNestingDepth(tokens);
     if (nesting.depth > MAX_NESTING) {
@@ -33,7 +33,7 @@ export function parseProgram(text: string, file: string, sink: DiagnosticSink): 
     try {
       cst = parser.program();
     } catch (e) {
-      reportParserErrors(parser.errors, text, sink);
+      reportParserErrors(parser.errors, text, sink, badCharacterOffsets);
       if (e instanceof RangeError) sink.report(Syntax.expressionTooComplex, wholeText(text));
       else if (e instanceof TooManySyntaxErrors) {
         sink.report(Syntax.tooManyErrors, Number.isFinite(e.token.startOffset) ? tokenSpan(e.token) : endOfText(text), MAX_SYNTAX_ERRORS);
@@ -43,7 +43,7 @@ export function parseProgram(text: string, file: string, sink: DiagnosticSink): 
     } finally {
       setMessageContext([]);
     }
-    reportParserErrors(parser.errors, text, sink);
+    reportParserErrors(parser.errors, text, sink, badCharacterOffsets);
     const errorOffsets = parser.errors.map((e) => errorSpan(e, text).start).sort((a, b) => a - b);
     return buildProgram(cst, text, file, sink, errorOffsets);
   } catch (e) {
@@ -54,9 +54,15 @@ export function parseProgram(text: string, file: string, sink: DiagnosticSink): 
 }
 
 /** Reports Chevrotain's recognition errors (their messages are encoded by messages.ts). */
-function reportParserErrors(errors: IRecognitionException[], text: string, sink: DiagnosticSink): number {
+function reportParserErrors(
+  errors: IRecognitionException[],
+  text: string,
+  sink: DiagnosticSink,
+  badCharacterOffsets: number[],
+): number {
   let count = 0;
   for (const err of errors) {
+    if (followsBadCharacter(err, text, badCharacterOffsets)) continue;
     const decoded = decodeSyntaxError(err.message);
     const span = errorSpan(err, text);
     const def = decoded ? syntaxDefByCode.get(decoded.code) : undefined;
@@ -68,6 +74,18 @@ function reportParserErrors(errors: IRecognitionException[], text: string, sink:
     count++;
   }
   return count;
+}
+
+/**
+ * A grammar error at the first token after a character the lexer could not read is that
+ * character's consequence (`var z = $`): the lexical error already says what is wrong.
+ */
+function followsBadCharacter(err: IRecognitionException, text: string, badCharacterOffsets: number[]): boolean {
+  if (badCharacterOffsets.length === 0) return false;
+  const at = errorSpan(err, text).start;
+  const previous = (err as IRecognitionException & { previousToken?: IToken }).previousToken;
+  const from = previous && Number.isFinite(previous.startOffset) ? (previous.endOffset ?? previous.startOffset) + 1 : 0;
+  return badCharacterOffsets.some((o) => o >= from && o <= at);
 }
 
 const syntaxDefByCode = new Map<string, { code: string }>(Object.values(Syntax).map((def) => [def.code, def]));

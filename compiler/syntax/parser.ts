@@ -100,14 +100,14 @@ export class PgasParser extends CstParser {
 
   public constDecl = this.RULE("constDecl", () => {
     this.CONSUME(T.Const);
-    this.CONSUME(T.Identifier);
+    this.SUBRULE(this.declaredName);
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expression);
   });
 
   public varDecl = this.RULE("varDecl", () => {
     this.CONSUME(T.Var);
-    this.CONSUME(T.Identifier);
+    this.SUBRULE(this.declaredName);
     this.OPTION(() => {
       this.CONSUME(T.Colon);
       this.SUBRULE(this.typeExpr);
@@ -120,10 +120,19 @@ export class PgasParser extends CstParser {
 
   public sharedDecl = this.RULE("sharedDecl", () => {
     this.CONSUME(T.Shared);
-    this.CONSUME(T.Identifier);
+    this.SUBRULE(this.declaredName);
     this.CONSUME(T.Colon);
     this.SUBRULE(this.typeExpr);
     this.OPTION(() => this.SUBRULE(this.layout));
+  });
+
+  /**
+   * The name a declaration introduces. A reserved word is accepted here by the grammar (nothing
+   * else can stand after `var`, `fn`, ...) so the AST builder can say "'block' is a reserved
+   * word" and parsing goes on as if it were a name.
+   */
+  public declaredName = this.RULE("declaredName", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.Keyword) }]);
   });
 
   public layout = this.RULE("layout", () => {
@@ -180,7 +189,7 @@ export class PgasParser extends CstParser {
 
   public fnDecl = this.RULE("fnDecl", () => {
     this.CONSUME(T.Fn);
-    this.CONSUME(T.Identifier);
+    this.SUBRULE(this.declaredName);
     this.CONSUME(T.LParen);
     this.OPTION(() => {
       this.SUBRULE(this.param);
@@ -198,7 +207,7 @@ export class PgasParser extends CstParser {
   });
 
   public param = this.RULE("param", () => {
-    this.CONSUME(T.Identifier);
+    this.SUBRULE(this.declaredName);
     this.CONSUME(T.Colon);
     this.SUBRULE(this.typeExpr);
   });
@@ -225,7 +234,7 @@ export class PgasParser extends CstParser {
 
   public forStmt = this.RULE("forStmt", () => {
     this.CONSUME(T.For);
-    this.CONSUME(T.Identifier);
+    this.SUBRULE(this.declaredName);
     this.CONSUME(T.In);
     this.SUBRULE(this.expression);
     this.CONSUME(T.DotDot);
@@ -239,7 +248,7 @@ export class PgasParser extends CstParser {
 
   public forallStmt = this.RULE("forallStmt", () => {
     this.CONSUME(T.Forall);
-    this.CONSUME(T.Identifier);
+    this.SUBRULE(this.declaredName);
     this.CONSUME(T.In);
     this.SUBRULE(this.expression);
     this.CONSUME(T.DotDot);
