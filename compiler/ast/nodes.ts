@@ -42,7 +42,7 @@ export interface TypeExpr {
   dims: (Expr | null)[];
   /** True when written with `[*]`. */
   coarray: boolean;
-  /** True for a parameter written `shared float(:)`. */
+  /** True for a parameter written `shared float(:)`, and for every SharedDecl's type. */
   shared: boolean;
   span: Span;
 }
@@ -312,7 +312,10 @@ interface ExprBase {
 
 export interface IntLiteral extends ExprBase {
   kind: "IntLiteral";
-  /** The value, already wrapped to a 32-bit signed int where it fits (see checker for range). */
+  /**
+   * The value as written (parser: may exceed 2^31-1, e.g. 0xFFFFFFFF or 2147483648 under unary
+   * minus); the checker validates the range and writes back the wrapped 32-bit value for hex.
+   */
   value: number;
   /** The literal as written (`0x2A`, `1_000`). */
   text: string;
