@@ -79,6 +79,14 @@ export interface Core {
    * `ready()` once more and returns the message instead of waiting on.
    */
   waitUntil(key: number, ready: () => boolean, blocked?: () => string | null): string | null;
+  /**
+   * Like waitUntil for a condition that only changes when control word (image, word) changes
+   * away from `value` (e.g. a barrier generation): every waiter parks on that one word, so the
+   * image that changes it wakes them all with one notify (`notifyWord`).
+   */
+  waitWhileWord(image: number, word: number, value: number, blocked?: () => string | null): string | null;
+  /** Wake every image parked in waitWhileWord on (image, word). */
+  notifyWord(image: number, word: number): void;
   /** Wake `image` (if parked). */
   ring(image: number): void;
   /** Wake every image parked on `key`. */

@@ -2,7 +2,7 @@
 // sense-reversing barrier (a counter and a generation word on image 0) over the Core's atomics.
 // Consumes a Core; produces null on success or a message naming an image that stopped.
 
-import { Ctl, WaitKey, type Core } from "../core/core.js";
+import { Ctl, type Core } from "../core/core.js";
 
 export class Barrier {
   constructor(private readonly core: Core) {}
@@ -20,14 +20,10 @@ export class Barrier {
     if (arrived === core.size) {
       core.ctlStore(0, Ctl.BARRIER_COUNT, 0);
       core.ctlAdd(0, Ctl.BARRIER_GENERATION, 1);
-      core.ringKey(WaitKey.BARRIER);
+      core.notifyWord(0, Ctl.BARRIER_GENERATION);
       return null;
     }
-    return core.waitUntil(
-      WaitKey.BARRIER,
-      () => core.ctlLoad(0, Ctl.BARRIER_GENERATION) !== generation,
-      () => firstStoppedImage(core),
-    );
+    return core.waitWhileWord(0, Ctl.BARRIER_GENERATION, generation, () => firstStoppedImage(core));
   }
 }
 

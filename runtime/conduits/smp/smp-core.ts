@@ -27,6 +27,12 @@ export interface SmpCoreOptions {
 
 /** A parked image re-checks its condition at least this often (a safety net, not the wake path). */
 const PARK_TIMEOUT_MS = 1000;
+const SPIN_MICROS_DEDICATED = 200;
+const SPIN_MICROS_OVERSUBSCRIBED = 0;
+/** Re-check interval of waitWhileWord (only matters when a stop or abort races with parking). */
+const WATCH_TIMEOUT_MS = 20;
+/** The control words any image may park on with waitWhileWord: rung on stop and abort. */
+const WATCHED_BY_ALL = (size: number) => [ctlIndex(size, 0, Ctl.BARRIER_GENERATION)];
 
 export class SmpCore implements Core {
   readonly rank: number;
@@ -38,8 +44,8 @@ export class SmpCore implements Core {
   private readonly stride: number;
   private readonly myBase: number;
   private allocSeq = 0;
-  /** Spin iterations before parking: long when every image has a core, short when oversubscribed. */
-  private readonly spinLimit: number;
+  /** Busy-wait budget before parking (µs): see spin(). */
+  private readonly spinMicros: number;
 
   constructor(opts: SmpCoreOptions) {
     this.rank = opts.rank;
@@ -50,7 +56,7 @@ export class SmpCore implements Core {
     this.stderrFd = opts.stderrFd;
     this.stride = imageWords(opts.size);
     this.myBase = ctlIndex(opts.size, opts.rank, 0);
-    this.spinLimit = opts.size <= availableParallelism() ? 20000 : 50;
+    this.spinMicros = opts.size <= availableParallelism() ? SPIN_MICROS_DEDICATED : SPIN_MICROS_OVERSUBSCRIBED;
   }
 
   private index(image: number, word: number): number {
@@ -96,10 +102,7 @@ export class SmpCore implements Core {
 
   waitUntil(key: number, ready: () => boolean, blocked?: () => string | null): string | null {
     const words = this.words;
-    for (let i = 0; i < this.spinLimit; i++) {
-      if (ready()) return null;
-      if ((i & 255) === 255 && Atomics.load(words, Global.ABORT) !== 0) throw new AbortSignal();
-    }
+    if (this.spin(ready)) return null;
     const bellIndex = this.myBase + Ctl.DOORBELL;
     const parkedIndex = this.myBase + Ctl.PARKED_KEY;
     // Publish the key before reading the doorbell and re-checking: a waker that changes the
@@ -121,6 +124,45 @@ export class SmpCore implements Core {
     }
   }
 
+  waitWhileWord(image: number, word: number, value: number, blocked?: () => string | null): string | null {
+    const words = this.words;
+    const index = this.index(image, word);
+    if (this.spin(() => Atomics.load(words, index) !== value)) return null;
+    for (;;) {
+      if (Atomics.load(words, index) !== value) return null;
+      if (Atomics.load(words, Global.ABORT) !== 0) throw new AbortSignal();
+      if (blocked) {
+        const problem = blocked();
+        if (problem !== null) return Atomics.load(words, index) !== value ? null : problem;
+      }
+      // Stops and aborts notify watched words too, but cannot change them: a short timeout
+      // covers the window between our checks above and the wait.
+      Atomics.wait(words, index, value, WATCH_TIMEOUT_MS);
+    }
+  }
+
+  notifyWord(image: number, word: number): void {
+    Atomics.notify(this.words, this.index(image, word));
+  }
+
+  /**
+   * Busy-waits up to spinMicros for `ready()`: waking a parked thread costs tens of µs, so when
+   * every image has a core a short spin is much faster; oversubscribed, spinning only steals the
+   * core from the image we wait for, so the budget is then (almost) zero.
+   */
+  private spin(ready: () => boolean): boolean {
+    if (ready()) return true;
+    if (this.spinMicros <= 0) return false;
+    const deadline = performance.now() + this.spinMicros / 1000;
+    for (let i = 1; ; i++) {
+      if (ready()) return true;
+      if ((i & 63) === 0) {
+        if (Atomics.load(this.words, Global.ABORT) !== 0) throw new AbortSignal();
+        if (performance.now() > deadline) return false;
+      }
+    }
+  }
+
   ring(image: number): void {
     const bellIndex = this.index(image, Ctl.DOORBELL);
     Atomics.add(this.words, bellIndex, 1);
@@ -135,6 +177,7 @@ export class SmpCore implements Core {
 
   ringAll(): void {
     for (let image = 0; image < this.size; image++) this.ring(image);
+    for (const index of WATCHED_BY_ALL(this.size)) Atomics.notify(this.words, index);
   }
 
   // --- job state --------------------------------------------------------------------------------
