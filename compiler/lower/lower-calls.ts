@@ -23,7 +23,7 @@ export function lowerCall(ctx: LowerContext, e: ApplyExpr): JsExpr {
 
 function argumentFor(ctx: LowerContext, a: Expr, param: Type | undefined): JsExpr[] {
   if (!param || param.tag !== "array") {
-    if (param && (param.tag === "lock" || param.tag === "event")) return [handleOf(ctx, a)];
+    if (param && (param.tag === "lock" || param.tag === "event" || param.tag === "coscalar")) return [handleOf(ctx, a)];
     return [lowerExpr(ctx, a)];
   }
   if (param.storage === "coarray" || param.storage === "shared") return [handleOf(ctx, a)];
