@@ -24,8 +24,12 @@ export function buildProgram(
   errorOffsets: number[] = [],
 ): A.Program {
   const builder = new AstBuilder(sink, errorOffsets);
-  const body: A.TopLevel[] = cst ? builder.statementList(cst, true) : [];
-  return { kind: "Program", file, body, span: wholeText(text) };
+  try {
+    const body: A.TopLevel[] = cst ? builder.statementList(cst, true) : [];
+    return { kind: "Program", file, body, span: wholeText(text) };
+  } finally {
+    depths.clear();
+  }
 }
 
 export function wholeText(text: string): Span {
@@ -588,7 +592,11 @@ function precedence(op: IToken): number {
  */
 export const MAX_EXPRESSION_DEPTH = 1000;
 
-const depths = new WeakMap<object, number>();
+/**
+ * Expression depths while one program is built (cleared after): a plain Map, because a WeakMap
+ * with hundreds of thousands of entries made the garbage collector the parser's main cost.
+ */
+const depths = new Map<object, number>();
 
 function depthOf(e: A.Expr | null | undefined): number {
   return e ? (depths.get(e) ?? 1) : 0;
