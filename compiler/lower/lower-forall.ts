@@ -40,11 +40,21 @@ export function lowerForall(ctx: LowerContext, s: ForallStmt, lowerBody: (b: Blo
   };
   const site = ctx.site(s.affinity.span);
   const variable = ctx.jsName(s.symbol);
-  const lo = keep(lowerExpr(ctx, s.lo), "lo");
-  const hi = keep(lowerExpr(ctx, s.hi), "hi");
+  const facts = bodyFacts(s.body);
+  // bounds are evaluated once: a name the body may change is copied first
+  const bound = (e: Expr, hint: string): JsExpr => {
+    const v = lowerExpr(ctx, e);
+    if (v.k === "id" && !isInvariant(ctx, e, facts, s.symbol)) {
+      const t = ctx.temp(hint);
+      out.push(constDecl(t, v));
+      return id(t);
+    }
+    return keep(v, hint);
+  };
+  const lo = bound(s.lo, "lo");
+  const hi = bound(s.hi, "hi");
   const P = keep(rtCall("numImages"), "P");
   const me = keep(rtCall("thisImage"), "me");
-  const facts = bodyFacts(s.body);
   const aff = s.affinity;
   const loop = (from: JsExpr, to: JsExpr, step: JsExpr, body: JsStmt[], label?: string): CountedFor => ({
     k: "countedFor",

@@ -34,6 +34,7 @@ import { lowerIntrinsicStatement } from "./lower-collectives.js";
 import { lowerIntrinsic } from "./lower-intrinsics.js";
 import { lowerCall } from "./lower-calls.js";
 import { lowerForall } from "./lower-forall.js";
+import { bodyFacts, isInvariant } from "./invariance.js";
 
 export function lowerBlock(ctx: LowerContext, b: Block): JsStmt[] {
   return b.body.flatMap((s) => lowerStmt(ctx, s, false));
@@ -252,19 +253,22 @@ function lowerAssign(ctx: LowerContext, s: AssignStmt): JsStmt[] {
 /** `for i in lo..hi by step`: bounds and step evaluated once; step 0 is a runtime error. */
 function lowerFor(ctx: LowerContext, s: ForStmt): JsStmt[] {
   const out: JsStmt[] = [];
-  const keep = (e: JsExpr, hint: string): JsExpr => {
-    if (isTrivial(e)) return e;
+  const facts = bodyFacts(s.body);
+  // a literal, or a name the body cannot change, needs no copy
+  const keep = (e: Expr, hint: string): JsExpr => {
+    const v = lowerExpr(ctx, e);
+    if (v.k === "num" || (v.k === "id" && isInvariant(ctx, e, facts, s.symbol))) return v;
     const t = ctx.temp(hint);
-    out.push(constDecl(t, e));
+    out.push(constDecl(t, v));
     return id(t);
   };
-  const lo = keep(lowerExpr(ctx, s.lo), "lo");
-  const hi = keep(lowerExpr(ctx, s.hi), "hi");
+  const lo = keep(s.lo, "lo");
+  const hi = keep(s.hi, "hi");
   let step: JsExpr = num(1);
   let dir: "up" | "down" | "either" = "up";
   const site = num(ctx.site(s.step?.span ?? s.span));
   if (s.step) {
-    step = keep(lowerExpr(ctx, s.step), "step");
+    step = keep(s.step, "step");
     if (step.k === "num") {
       dir = step.v > 0 ? "up" : "down";
       if (step.v === 0) out.push(exprStmt(rtCall("fail", str("the step of a for loop is 0"), site)));
