@@ -255,6 +255,18 @@ export class PgasRuntime implements Runtime {
   sgetRect(h: SharedHandle, src: Rect, dst: TypedArray, dstRect: Rect, site: number): void {
     this.checkSections(h.name, src, h.length, dstRect, dst.length, site);
     const impl = h as SharedImpl;
+    if (rowRuns(src, dstRect)) {
+      // Row by row, each row split at block boundaries into contiguous runs of one owner's part.
+      const rows = src.n1 === 1 ? 1 : src.n0;
+      const rowLength = src.n1 === 1 ? src.n0 : src.n1;
+      for (let a = 0; a < rows; a++) {
+        const d0 = dstRect.offset + (src.n1 === 1 ? 0 : a * dstRect.s0);
+        forEachSharedRun(impl, src.offset + (src.n1 === 1 ? 0 : a * src.s0), rowLength, (part, from, count, done) =>
+          dst.set(part.subarray(from, from + count), d0 + done),
+        );
+      }
+      return;
+    }
     forEachPair(src, dstRect, (k, d) => {
       const block = Math.floor(k / impl.blockSize);
       const round = Math.floor(block / impl.images);
@@ -265,6 +277,17 @@ export class PgasRuntime implements Runtime {
   sputRect(h: SharedHandle, dst: Rect, src: TypedArray, srcRect: Rect, site: number): void {
     this.checkSections(h.name, srcRect, src.length, dst, h.length, site);
     const impl = h as SharedImpl;
+    if (rowRuns(dst, srcRect) && !impl.parts.some((part) => part.buffer === src.buffer)) {
+      const rows = dst.n1 === 1 ? 1 : dst.n0;
+      const rowLength = dst.n1 === 1 ? dst.n0 : dst.n1;
+      for (let a = 0; a < rows; a++) {
+        const s0 = srcRect.offset + (dst.n1 === 1 ? 0 : a * srcRect.s0);
+        forEachSharedRun(impl, dst.offset + (dst.n1 === 1 ? 0 : a * dst.s0), rowLength, (part, from, count, done) =>
+          part.set(src.subarray(s0 + done, s0 + done + count), from),
+        );
+      }
+      return;
+    }
     // Read the whole source first: the source may be this image's own part of the same array.
     const values = gatherRect(src, srcRect);
     let t = 0;
@@ -565,6 +588,37 @@ function sameShape(a: Rect, b: Rect): string | null {
   const shapeB = [b.n0, b.n1].filter((n) => n !== 1);
   if (shapeA.length === shapeB.length && shapeA.every((n, i) => n === shapeB[i])) return null;
   return `${a.n0} x ${a.n1} and ${b.n0} x ${b.n1}`;
+}
+
+/**
+ * True when both rectangles are contiguous along their rows and have the same shape, or are
+ * both contiguous sequences: then a copy is a series of runs (see forEachSharedRun).
+ */
+function rowRuns(shared: Rect, local: Rect): boolean {
+  const sharedSeq = shared.n1 === 1 ? shared.n0 <= 1 || shared.s0 === 1 : shared.s1 === 1;
+  if (!sharedSeq) return false;
+  if (shared.n1 === 1) return local.n1 === 1 ? local.n0 <= 1 || local.s0 === 1 : local.n0 === 1 && local.s1 === 1;
+  return local.n0 === shared.n0 && local.n1 === shared.n1 && local.s1 === 1;
+}
+
+/** Splits global elements k0..k0+count-1 into runs that are contiguous in one owner's part. */
+function forEachSharedRun(
+  h: SharedImpl,
+  k0: number,
+  count: number,
+  visit: (part: PartArray, from: number, length: number, done: number) => void,
+): void {
+  const b = h.blockSize;
+  let done = 0;
+  while (done < count) {
+    const k = k0 + done;
+    const block = Math.floor(k / b);
+    const round = Math.floor(block / h.images);
+    const inBlock = k - block * b;
+    const length = Math.min(count - done, b - inBlock);
+    visit(h.parts[block - round * h.images], round * b + inBlock, length, done);
+    done += length;
+  }
 }
 
 /** Calls visit(k) for every element of `rect`, in (a, b) order. */
