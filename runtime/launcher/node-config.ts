@@ -1,0 +1,56 @@
+// What one node process of a multi-node job needs to know: the contract between whoever starts
+// node processes (pgasc run --nodes/--hosts, Slurm's srun, a Kubernetes Indexed Job, anything
+// else through PGASC_* variables) and the node program (runtime/conduits/grpc). Pure data + math.
+
+export interface TlsFiles {
+  /** PEM files: this node's certificate and key, and the CA that signed every node's certificate. */
+  cert: string;
+  key: string;
+  ca: string;
+}
+
+export interface NodeConfig {
+  /** This node's index, 0..nodeCount-1. */
+  nodeIndex: number;
+  nodeCount: number;
+  /** Total number of images of the job (N). */
+  images: number;
+  /** Node 0 listens for the rendezvous here; every node connects to it first. */
+  rendezvous: { host: string; port: number };
+  /** Address this node's gRPC server binds to (loopback for a local run). */
+  listenHost: string;
+  /** Port to listen on (0 = any free port; node 0 uses rendezvous.port). */
+  listenPort: number;
+  /** Host name or address the other nodes use to reach this node. */
+  advertiseHost: string;
+  /** Per-job random secret; every call must carry it. */
+  token: string;
+  tls?: TlsFiles;
+  /** Path of the compiled program module. */
+  program: string;
+  /** Program arguments (after `--`). */
+  args: string[];
+  /** Prefix output lines with the image. */
+  label: boolean;
+  timeoutSeconds?: number;
+}
+
+/**
+ * Images are dealt out as evenly as possible in contiguous ranges: with N = q*K + r, nodes
+ * 0..r-1 get q+1 images and the rest q (`-n 7 --nodes 3` gives 3, 2, 2). Contiguous ranges keep
+ * reductions in image order cheap across nodes. Returns [first, end) of node k.
+ */
+export function imagesOfNode(images: number, nodeCount: number, node: number): [number, number] {
+  const q = Math.floor(images / nodeCount);
+  const r = images % nodeCount;
+  const first = node * q + Math.min(node, r);
+  return [first, first + q + (node < r ? 1 : 0)];
+}
+
+/** The node that holds `image` (inverse of imagesOfNode). */
+export function nodeOfImage(images: number, nodeCount: number, image: number): number {
+  const q = Math.floor(images / nodeCount);
+  const r = images % nodeCount;
+  const big = r * (q + 1);
+  return image < big ? Math.floor(image / (q + 1)) : r + Math.floor((image - big) / q);
+}
