@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createSyntaxDiagramsCode } from "chevrotain";
+import { createSyntaxDiagramsCode } from "../compiler/syntax/chevrotain.js";
 import { parser } from "../compiler/syntax/parser.js";
 
 /** The diagram page, with chevrotain's scripts and stylesheet inlined (no CDN needed to view it). */

@@ -2,7 +2,8 @@
 // literals and reports lexical errors, then the newline filter that applies the separator rules.
 // Consumes source text and a DiagnosticSink; gives the filtered token vector the parser reads.
 
-import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
+import type { IToken, TokenType } from "chevrotain";
+import { createToken, Lexer } from "./chevrotain.js";
 import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
 import { Syntax } from "../diagnostics/catalogue-syntax.js";
 import type { Span } from "../diagnostics/span.js";

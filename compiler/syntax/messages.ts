@@ -2,7 +2,8 @@
 // Consumes Chevrotain's error situations (expected/actual tokens, rule name) and the token
 // vector being parsed; gives each error as an encoded {code, args} that parse.ts reports.
 
-import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
+import { EOF } from "./chevrotain.js";
 import * as T from "./lexer.js";
 import { Syntax } from "../diagnostics/catalogue-syntax.js";
 

@@ -2,7 +2,8 @@
 // Consumes the filtered token vector from lexer.ts; gives a concrete syntax tree (CST) for
 // cst-to-ast.ts and the serialized grammar for the railroad diagrams (grammar/generate.ts).
 
-import { CstParser, type CstNode, type IToken } from "chevrotain";
+import type { CstNode, IToken } from "chevrotain";
+import { CstParser } from "./chevrotain.js";
 import * as T from "./lexer.js";
 import { syntaxErrorMessages } from "./messages.js";
 
