@@ -5,6 +5,8 @@
 import type { CodeBlockWriter } from "ts-morph";
 import type { CountedFor, JsExpr, JsStmt } from "../lower/lir.js";
 
+const EQUALITY = new Set(["===", "!==", "==", "!="]);
+
 export class LirPrinter {
   /** Helpers the printed code calls (`$ck1`, `$ck2`), besides those the lowering recorded. */
   readonly usedHelpers = new Set<string>();
@@ -128,6 +130,17 @@ export class LirPrinter {
     }
   }
 
+  /**
+   * An operand of `===`/`!==`. A string or bool literal is widened (`("a" as string)`), because
+   * TypeScript rejects comparing two distinct literal types (`"a" === "A"`), which the
+   * language allows.
+   */
+  private comparand(e: JsExpr): string {
+    if (e.k === "str") return `(${JSON.stringify(e.v)} as string)`;
+    if (e.k === "bool") return `(${e.v ? "true" : "false"} as boolean)`;
+    return this.operand(e);
+  }
+
   expr(e: JsExpr): string {
     switch (e.k) {
       case "num":
@@ -141,6 +154,7 @@ export class LirPrinter {
       case "id":
         return e.name;
       case "bin":
+        if (EQUALITY.has(e.op)) return `${this.comparand(e.l)} ${e.op} ${this.comparand(e.r)}`;
         return `${this.operand(e.l)} ${e.op} ${this.operand(e.r)}`;
       case "un":
         return `${e.op}${this.operand(e.e)}`;
