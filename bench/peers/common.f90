@@ -1,5 +1,5 @@
 ! Shared helpers for the Coarray Fortran peers: wall clock, integer program arguments and the
-! machine-readable result line the harness parses ("RESULT name value unit").
+! machine-readable result line the harness parses ("RESULT name value unit"), the nstream triad.
 ! Consumed by every peer program in bench/peers/ (compiled together with it by the harness).
 module bench_common
   implicit none
@@ -34,6 +34,17 @@ contains
     write (*, '(a, 1x, a, 1x, es14.6, 1x, a)') 'RESULT', trim(name), value, trim(unit)
     flush (6)
   end subroutine report
+
+  ! The nstream triad lives here, in another compilation unit than its caller, so that gfortran
+  ! cannot see through the iterations and merge them: each call must stream the arrays again.
+  subroutine triad(a, b, c, s)
+    real(dp), intent(inout) :: a(:)
+    real(dp), intent(in) :: b(:), c(:), s
+    integer :: i
+    do i = 1, size(a)
+      a(i) = a(i) + b(i) + s * c(i)
+    end do
+  end subroutine triad
 
   subroutine fail(message)
     character(len=*), intent(in) :: message

@@ -1,0 +1,285 @@
+// The catalogue of the suite: which program runs with which arguments on which side (pgasc,
+// OpenCoarrays in shared memory or over TCP, hand-written JS), and which figures compare them,
+// with the goals of issue 5. Consumes the suite options; gives jobs and figures (no I/O).
+
+import { directionOfUnit, type Direction, type Goal } from "./results.js";
+
+export type Side = "pgasc" | "pgasc-build" | "caf-shm" | "caf-tcp" | "js";
+
+export interface Job {
+  side: Side;
+  /** pgasc: bench/kernels/NAME.pgas; caf-*: bench/peers/NAME.f90; js: dist/bench/baselines/NAME.js;
+   *  pgasc-build: the path of the .pgas file to build. */
+  program: string;
+  images: number;
+  /** pgasc only: the number of node processes (--nodes). */
+  nodes?: number;
+  args: string[];
+  timeoutSeconds: number;
+}
+
+export interface Source {
+  job: Job;
+  result: string;
+  /** Convert a time in µs per transfer of this many bytes into MB/s. */
+  bytes?: number;
+}
+
+export interface ChartTag {
+  chart: string;
+  x: number;
+  pgascSeries?: string;
+  peerSeries?: string;
+}
+
+export interface Figure {
+  id: string;
+  label: string;
+  group: string;
+  unit: string;
+  direction: Direction;
+  /** A source, or the reason pgasc's side cannot run yet. */
+  pgasc?: Source | { skip: string };
+  peer?: Source;
+  peerName: string;
+  goal?: Goal;
+  chart?: ChartTag;
+}
+
+export interface SuiteOptions {
+  quick: boolean;
+  /** null when `pgasc run --nodes K` works; otherwise why the cross-node figures are skipped. */
+  crossNodeUnavailable: string | null;
+  samples: string[];
+}
+
+export function jobKey(job: Job): string {
+  const nodes = job.nodes && job.nodes > 1 ? `@${job.nodes}nodes` : "";
+  return `${job.side}:${job.program}:n${job.images}${nodes}:${job.args.join(" ")}`;
+}
+
+/** Bulk transfer sizes in bytes, as the micro programs step through them (8 B .. 8 MiB). */
+export const BULK_SIZES = [8, 64, 512, 4096, 32768, 262144, 2097152, 8388608];
+
+interface Counts {
+  latency: number;
+  sync: number;
+  cosum: number;
+  fineputTotal: number;
+  bandwidth: number;
+  gupsTotal: number;
+}
+
+/** Operation counts: the same for pgasc and its peer at a given image count and transport. */
+function countsFor(images: number, transport: "shm" | "tcp", quick: boolean): Counts {
+  const scale = quick ? 0.25 : 1;
+  const c: Counts =
+    transport === "tcp"
+      ? { latency: 5000, sync: 2000, cosum: 500, fineputTotal: 20000, bandwidth: 100, gupsTotal: 20000 }
+      : images <= 4
+        ? { latency: 100000, sync: 10000, cosum: 2000, fineputTotal: 400000, bandwidth: 500, gupsTotal: 400000 }
+        : { latency: 20000, sync: 1000, cosum: 300, fineputTotal: 32000, bandwidth: 100, gupsTotal: 40000 };
+  const out = { ...c };
+  for (const k of Object.keys(out) as (keyof Counts)[]) out[k] = Math.max(1, Math.round(out[k] * scale));
+  return out;
+}
+
+function kernelArgs(kernel: string, images: number, transport: "shm" | "tcp", quick: boolean): string[] {
+  const iterations = (n: number) => String(quick ? Math.max(2, n >> 1) : n);
+  switch (kernel) {
+    case "nstream":
+      return [String(quick ? 2_000_000 : 4_000_000), iterations(20)];
+    case "transpose":
+      return [String(quick ? 512 : 1024), iterations(10)];
+    case "stencil":
+      return [String(quick ? 512 : 1024), iterations(10)];
+    case "p2p":
+      return quick ? ["500", "500", "2"] : ["1000", "1000", "3"];
+    case "gups":
+      return ["20", String(Math.round(countsFor(images, transport, quick).gupsTotal / images))];
+    default:
+      throw new Error(`unknown kernel ${kernel}`);
+  }
+}
+
+export const KERNELS: { name: string; result: string; unit: string; title: string }[] = [
+  { name: "nstream", result: "nstream_rate", unit: "MB/s", title: "nstream triad" },
+  { name: "transpose", result: "transpose_rate", unit: "MB/s", title: "transpose" },
+  { name: "stencil", result: "stencil_rate", unit: "MFlop/s", title: "star stencil r=2" },
+  { name: "p2p", result: "p2p_rate", unit: "MFlop/s", title: "synch_p2p wavefront" },
+  { name: "gups", result: "gups_rate", unit: "Mup/s", title: "random access (atomics)" },
+];
+
+const TIMEOUT = 180;
+
+export function buildCatalogue(options: SuiteOptions): Figure[] {
+  const { quick } = options;
+  const figures: Figure[] = [];
+  const oneNodeImages = quick ? [2, 16] : [2, 4, 16];
+  const crossNodes = quick ? [2] : [2, 4];
+
+  const pgasc = (program: string, images: number, args: string[], nodes?: number): Job => ({
+    side: "pgasc", program, images, nodes, args, timeoutSeconds: TIMEOUT,
+  });
+  const caf = (transport: "shm" | "tcp", program: string, images: number, args: string[]): Job => ({
+    side: transport === "shm" ? "caf-shm" : "caf-tcp", program, images, args, timeoutSeconds: TIMEOUT,
+  });
+  const js = (program: string, args: string[]): Job => ({ side: "js", program, images: 1, args, timeoutSeconds: TIMEOUT });
+  const crossSide = (job: Job): Source["job"] | { skip: string } =>
+    options.crossNodeUnavailable ? { skip: options.crossNodeUnavailable } : job;
+  const src = (job: Job | { skip: string }, result: string, bytes?: number): Source | { skip: string } =>
+    "skip" in job ? job : { job, result, bytes };
+  const add = (f: Omit<Figure, "direction"> & { direction?: Direction }) =>
+    figures.push({ direction: directionOfUnit(f.unit), ...f });
+
+  // --- one node: micro benchmarks against OpenCoarrays in shared memory ---------------------
+  for (const n of oneNodeImages) {
+    const c = countsFor(n, "shm", quick);
+    const micro = (side: "pgasc" | "shm", test: string, count: number, size = 8) =>
+      side === "pgasc" ? pgasc("micro", n, [test, String(count), String(size)]) : caf("shm", "micro", n, [test, String(count)]);
+    const pair = (id: string, label: string, test: string, count: number, unit: string, goal?: Goal, size?: number, chart?: ChartTag) =>
+      add({
+        id: `${id}/${n}`, label: `${label}, ${n} images`, group: "one node: micro", unit,
+        pgasc: { job: micro("pgasc", test, count, size), result: id },
+        peer: { job: micro("shm", test, count), result: id }, peerName: "OpenCoarrays shm", goal, chart,
+      });
+    pair("get_latency", "scalar get", "latency", c.latency, "us", { kind: "ratio", min: 2, text: "≥2× faster" });
+    pair("put_latency", "scalar put", "latency", c.latency, "us");
+    const syncGoal: Goal | undefined = n === 2 || n === 16 ? { kind: "ratio", min: 1, text: "no slower" } : undefined;
+    pair("sync_all", "sync all", "sync", c.sync, "us", syncGoal, undefined,
+      { chart: "barrier", x: n, pgascSeries: "pgasc, one node", peerSeries: "OpenCoarrays shm" });
+    pair("co_sum_scalar", "co_sum of a scalar", "cosum", c.cosum, "us");
+    pair("co_sum_1m", "co_sum of 1 M floats", "cosum", c.cosum, "ms");
+    pair("fine_put_rate", "fine-grained 8-byte puts (all images)", "fineput", Math.round(c.fineputTotal / n), "puts/s",
+      { kind: "ratio", min: 5, text: "≥5× rate" }, 1 << 20);
+  }
+
+  // --- one node: bulk transfers, 2 images ---------------------------------------------------
+  {
+    const c = countsFor(2, "shm", quick);
+    for (const dir of ["get", "put"]) {
+      for (const bytes of BULK_SIZES) {
+        const id = `bulk_${dir}_${bytes}`;
+        add({
+          id: `${id}/2`, label: `bulk ${dir} ${sizeText(bytes)}, 2 images`, group: "one node: bulk transfers", unit: "us",
+          pgasc: { job: pgasc("micro", 2, ["bandwidth", String(c.bandwidth), String(1 << 20)]), result: id },
+          peer: { job: caf("shm", "micro", 2, ["bandwidth", String(c.bandwidth)]), result: id },
+          peerName: "OpenCoarrays shm",
+          chart: dir === "get" ? { chart: "latency-by-size", x: bytes, pgascSeries: "pgasc get, one node", peerSeries: "OpenCoarrays get, shm" } : undefined,
+        });
+      }
+    }
+  }
+
+  // --- local loops: one image against hand-written JavaScript -------------------------------
+  for (const k of KERNELS.filter((k) => ["nstream", "transpose", "stencil"].includes(k.name))) {
+    const args = kernelArgs(k.name, 1, "shm", quick);
+    add({
+      id: `${k.result}/1`, label: `${k.title}, 1 image`, group: "local loops", unit: k.unit,
+      pgasc: { job: pgasc(k.name, 1, args), result: k.result },
+      peer: { job: js("local-loops", [k.name, ...args]), result: k.result }, peerName: "hand-written JS",
+      goal: k.name === "nstream" ? { kind: "ratio", min: 0.8, text: "≥0.8× JS" } : undefined,
+    });
+  }
+
+  // --- kernels on one node --------------------------------------------------------------------
+  for (const k of KERNELS) {
+    for (const n of oneNodeImages) {
+      const args = kernelArgs(k.name, n, "shm", quick);
+      add({
+        id: `${k.result}/${n}`, label: `${k.title}, ${n} images`, group: "one node: kernels", unit: k.unit,
+        pgasc: { job: pgasc(k.name, n, args), result: k.result },
+        peer: { job: caf("shm", k.name, n, args), result: k.result }, peerName: "OpenCoarrays shm",
+        chart: { chart: `kernel:${k.name}`, x: n, pgascSeries: "pgasc, one node", peerSeries: "OpenCoarrays shm" },
+      });
+    }
+  }
+
+  // --- across nodes: pgasc --nodes K (gRPC) against OpenCoarrays over TCP and raw Node ------
+  for (const n of crossNodes) {
+    const c = countsFor(n, "tcp", quick);
+    const micro = (test: string, count: number, size = 8) => crossSide(pgasc("micro", n, [test, String(count), String(size)], n));
+    const cafMicro = (test: string, count: number) => caf("tcp", "micro", n, [test, String(count)]);
+    const cross = (id: string, label: string, test: string, count: number, unit: string, goal?: Goal, size?: number, chart?: ChartTag) =>
+      add({
+        id: `x_${id}/${n}`, label: `${label}, ${n} nodes`, group: "across nodes", unit,
+        pgasc: src(micro(test, count, size), id), peer: { job: cafMicro(test, count), result: id },
+        peerName: "OpenCoarrays tcp", goal, chart,
+      });
+    cross("get_latency", "scalar get", "latency", c.latency, "us");
+    cross("put_latency", "scalar put", "latency", c.latency, "us");
+    cross("sync_all", "sync all", "sync", c.sync, "us", undefined, undefined,
+      { chart: "barrier", x: n, pgascSeries: "pgasc, one image per node", peerSeries: "OpenCoarrays tcp" });
+    cross("co_sum_scalar", "co_sum of a scalar", "cosum", c.cosum, "us");
+    cross("fine_put_rate", "fine-grained 8-byte puts (all images)", "fineput", Math.round(c.fineputTotal / n), "puts/s",
+      { kind: "ratio", min: 10, text: "≥10× rate" }, 1 << 20);
+    if (n === 2) {
+      add({
+        id: `x_get_latency_vs_tcp/2`, label: "scalar get vs raw TCP ping-pong, 2 nodes", group: "across nodes", unit: "us",
+        pgasc: src(micro("latency", c.latency), "get_latency"),
+        peer: { job: js("tcp", ["pingpong", quick ? "2000" : "10000"]), result: "tcp_rtt_8" }, peerName: "raw Node TCP",
+        goal: { kind: "ratio", min: 0.5, text: "within 2×" },
+      });
+      const bytes = 8388608;
+      add({
+        id: `x_bulk_bw_vs_tcp/2`, label: "bulk get 8 MiB vs raw TCP streaming, 2 nodes", group: "across nodes", unit: "MB/s",
+        pgasc: src(micro("bandwidth", c.bandwidth, 1 << 20), `bulk_get_${bytes}`, bytes),
+        peer: { job: js("tcp", ["stream", quick ? "128" : "512"]), result: "tcp_stream_bw" }, peerName: "raw Node TCP",
+        goal: { kind: "ratio", min: 0.5, text: "≥0.5× TCP" },
+      });
+      for (const bytesN of BULK_SIZES) {
+        add({
+          id: `x_bulk_get_${bytesN}/2`, label: `bulk get ${sizeText(bytesN)}, 2 nodes`, group: "across nodes: bulk transfers", unit: "us",
+          pgasc: src(micro("bandwidth", c.bandwidth, 1 << 20), `bulk_get_${bytesN}`),
+          peer: { job: cafMicro("bandwidth", c.bandwidth), result: `bulk_get_${bytesN}` }, peerName: "OpenCoarrays tcp",
+          chart: { chart: "latency-by-size", x: bytesN, pgascSeries: "pgasc get, 2 nodes", peerSeries: "OpenCoarrays get, tcp" },
+        });
+      }
+    }
+    for (const k of KERNELS) {
+      const args = kernelArgs(k.name, n, "tcp", quick);
+      add({
+        id: `x_${k.result}/${n}`, label: `${k.title}, ${n} nodes`, group: "across nodes: kernels", unit: k.unit,
+        pgasc: src(crossSide(pgasc(k.name, n, args, n)), k.result),
+        peer: { job: caf("tcp", k.name, n, args), result: k.result }, peerName: "OpenCoarrays tcp",
+      });
+    }
+  }
+
+  // --- transport floors: raw Node TCP and grpc-js (reference rows, no pgasc side) -----------
+  const reps = quick ? "2000" : "10000";
+  for (const bytes of BULK_SIZES) {
+    add({
+      id: `tcp_rtt_${bytes}`, label: `raw TCP ping-pong ${sizeText(bytes)}`, group: "transport floors", unit: "us",
+      peer: { job: js("tcp", ["pingpong", reps]), result: `tcp_rtt_${bytes}` }, peerName: "raw Node TCP",
+      chart: { chart: "latency-by-size", x: bytes, peerSeries: "raw Node TCP ping-pong" },
+    });
+  }
+  add({
+    id: "tcp_stream_bw", label: "raw TCP streaming", group: "transport floors", unit: "MB/s",
+    peer: { job: js("tcp", ["stream", quick ? "128" : "512"]), result: "tcp_stream_bw" }, peerName: "raw Node TCP",
+  });
+  for (const [result, label] of [["grpc_bidi_rtt", "grpc-js bidi-stream ping-pong 8 B"], ["grpc_unary_rtt", "grpc-js unary call 8 B"]]) {
+    add({
+      id: result!, label: label!, group: "transport floors", unit: "us",
+      peer: { job: js("grpc", [quick ? "1000" : "5000"]), result: result! }, peerName: "grpc-js",
+    });
+  }
+
+  // --- build time of every sample ---------------------------------------------------------------
+  for (const sample of options.samples) {
+    const name = sample.replace(/^.*\//, "").replace(/\.pgas$/, "");
+    add({
+      id: `build/${name}`, label: `pgasc build ${name}.pgas`, group: "build", unit: "ms", direction: "lower",
+      pgasc: { job: { side: "pgasc-build", program: sample, images: 1, args: [], timeoutSeconds: 60 }, result: "build_ms" },
+      peerName: "-", goal: { kind: "max-value", max: 1000, text: "< 1 s" },
+    });
+  }
+  return figures;
+}
+
+export function sizeText(bytes: number): string {
+  if (bytes >= 1 << 20) return `${bytes / (1 << 20)} MiB`;
+  if (bytes >= 1024) return `${bytes / 1024} KiB`;
+  return `${bytes} B`;
+}
