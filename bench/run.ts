@@ -175,11 +175,13 @@ async function main(): Promise<void> {
     const peer = side(f.peer);
     const r = pgasc?.value != null && peer?.value != null ? speedRatio(pgasc.value, peer.value, f.direction) : NaN;
     const verdict = evaluateGoal(f.goal, pgasc?.value ?? NaN, r);
-    const short = verdict === "missed" ? shortfall(f.goal, pgasc?.value ?? NaN, r) : NaN;
+    const gap = shortfall(f.goal, pgasc?.value ?? NaN, r);
+    const short = verdict === "missed" ? gap : NaN;
     results.push({
       id: f.id, label: f.label, group: f.group, unit: f.unit, direction: f.direction, peerName: f.peerName,
       pgasc, peer, ratio: Number.isFinite(r) ? r : null, goal: f.goal?.text ?? null, verdict,
       shortfall: Number.isFinite(short) ? short : null,
+      attainment: Number.isFinite(gap) && gap > 0 ? 1 / gap : null,
     });
     chartPoints(f, pgasc, peer, charts);
   }

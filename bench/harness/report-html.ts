@@ -131,34 +131,39 @@ export function barChart(title: string, categories: string[], series: { name: st
   return frame(title, parts.join(""), series.map((s) => s.name));
 }
 
-/** Goal scoreboard: each goal's ratio on a log axis with its threshold marked; green met, red missed. */
+/**
+ * Goal scoreboard: how much of each goal pgasc reaches on a log axis, 1× meaning exactly met
+ * (green at or past it, red short of it), with the measured ratio or value written beside.
+ */
 export function goalChart(figures: FigureResult[]): string {
   const goals = figures.filter((f) => f.verdict !== "none");
   const rowH = 22;
-  const height = 50 + goals.length * rowH;
+  const height = 64 + goals.length * rowH;
   const left = 300;
-  const right = W + 240 - 20;
+  const right = 860;
   const lo = 0.01;
   const hi = 100;
   const map = (v: number) => left + ((Math.log10(Math.min(hi, Math.max(lo, v))) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * (right - left);
   const parts: string[] = [];
   for (const t of [0.01, 0.1, 1, 10, 100]) {
-    parts.push(`<line x1="${map(t)}" x2="${map(t)}" y1="28" y2="${height - 16}" stroke="${t === 1 ? "#999" : "#eee"}"/><text x="${map(t)}" y="${height - 4}" text-anchor="middle" font-size="10">${t}×</text>`);
+    parts.push(`<line x1="${map(t)}" x2="${map(t)}" y1="40" y2="${height - 16}" stroke="${t === 1 ? "#333" : "#eee"}"/><text x="${map(t)}" y="${height - 4}" text-anchor="middle" font-size="10">${t === 1 ? "goal" : `${t}×`}</text>`);
   }
   goals.forEach((f, i) => {
-    const y = 34 + i * rowH;
+    const y = 44 + i * rowH;
     parts.push(`<text x="${left - 8}" y="${y + 12}" text-anchor="end" font-size="11">${escapeXml(f.label)}</text>`);
-    const value = f.ratio ?? (f.verdict !== "pending" && f.pgasc?.value ? 1 / (f.shortfall ?? 1) : null);
-    if (f.verdict === "pending" || value === null) {
-      parts.push(`<text x="${left + 4}" y="${y + 12}" font-size="11" fill="#888">pending: ${escapeXml(f.pgasc?.note ?? "not measured")}</text>`);
+    if (f.verdict === "pending" || f.attainment === null) {
+      const why = f.pgasc?.note ?? f.peer?.note ?? "not measured";
+      parts.push(`<text x="${left + 4}" y="${y + 12}" font-size="11" fill="#888">pending: ${escapeXml(why.length > 80 ? why.slice(0, 77) + "..." : why)}</text>`);
       return;
     }
     const color = f.verdict === "met" ? "#2ca02c" : "#d62728";
-    parts.push(`<rect x="${left}" y="${y + 2}" width="${Math.max(1, map(value) - left).toFixed(1)}" height="14" fill="${color}"><title>${escapeXml(`${f.label}: ${value.toFixed(2)}× (goal ${f.goal})`)}</title></rect>`);
-    parts.push(`<text x="${Math.min(right - 40, map(value) + 4).toFixed(1)}" y="${y + 13}" font-size="10">${value.toFixed(2)}×</text>`);
+    const measured = f.ratio !== null ? `${f.ratio.toFixed(2)}×` : `${formatNumber(f.pgasc?.value ?? NaN)} ${f.unit}`;
+    const text = `${measured} (goal ${f.goal ?? ""})`;
+    parts.push(`<rect x="${left}" y="${y + 2}" width="${Math.max(1, map(f.attainment) - left).toFixed(1)}" height="14" fill="${color}"><title>${escapeXml(`${f.label}: ${text}`)}</title></rect>`);
+    parts.push(`<text x="${(map(f.attainment) + 4).toFixed(1)}" y="${y + 13}" font-size="10">${escapeXml(text)}</text>`);
   });
-  const threshold = "bar: how many times faster than the peer (for a time bound: bound / time); the goal is met when the bar is green";
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${right + 20}" height="${height}" viewBox="0 0 ${right + 20} ${height}" font-family="sans-serif" role="img" aria-label="goals"><text x="10" y="18" font-size="14" font-weight="bold">Goals</text><text x="${left}" y="18" font-size="10" fill="#555">${escapeXml(threshold)}</text>${parts.join("")}</svg>`;
+  const legend = "bar: the share of its goal each figure reaches (log scale); green reaches the goal line, red falls short";
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${right + 140}" height="${height}" viewBox="0 0 ${right + 140} ${height}" font-family="sans-serif" role="img" aria-label="goals"><text x="10" y="18" font-size="14" font-weight="bold">Goals of issue 5</text><text x="10" y="34" font-size="11" fill="#555">${escapeXml(legend)}</text>${parts.join("")}</svg>`;
 }
 
 function seriesOf(points: ChartPoint[]): Series[] {

@@ -29,6 +29,8 @@ export interface FigureResult {
   verdict: "met" | "missed" | "pending" | "none";
   /** For a missed goal: the factor pgasc still has to gain. */
   shortfall: number | null;
+  /** How much of its goal pgasc reaches (1 = exactly met, 2 = twice better than needed). */
+  attainment: number | null;
 }
 
 export interface ChartPoint {

@@ -131,7 +131,7 @@ function fakeReport(): Report {
   const figure = (over: Partial<FigureResult>): FigureResult => ({
     id: "get_latency/2", label: "scalar get, 2 images", group: "one node: micro", unit: "us", direction: "lower",
     peerName: "OpenCoarrays shm", pgasc: { value: 0.1, samples: [0.1] }, peer: { value: 0.25, samples: [0.25] },
-    ratio: 2.5, goal: "≥2× faster", verdict: "met", shortfall: null, ...over,
+    ratio: 2.5, goal: "≥2× faster", verdict: "met", shortfall: null, attainment: 1.25, ...over,
   });
   return {
     title: "pgasc <bench> & \"peers\"", startedAt: "2025-01-01T00:00:00Z", seconds: 12, quick: true, repeats: 1,
@@ -139,9 +139,9 @@ function fakeReport(): Report {
     notes: ["Cross-node figures skipped: <not yet>"],
     figures: [
       figure({}),
-      figure({ id: "sync_all/2", label: "sync all, 2 images", ratio: 0.05, verdict: "missed", shortfall: 20 }),
-      figure({ id: "x_get/2", label: "scalar get, 2 nodes", group: "across nodes", pgasc: { value: null, samples: [], note: "no --nodes" }, ratio: null, verdict: "pending" }),
-      figure({ id: "tcp_rtt_8", label: "raw TCP", group: "transport floors", pgasc: null, ratio: null, goal: null, verdict: "none" }),
+      figure({ id: "sync_all/2", label: "sync all, 2 images", ratio: 0.05, verdict: "missed", shortfall: 20, attainment: 0.05 }),
+      figure({ id: "x_get/2", label: "scalar get, 2 nodes", group: "across nodes", pgasc: { value: null, samples: [], note: "no --nodes" }, ratio: null, verdict: "pending", attainment: null }),
+      figure({ id: "tcp_rtt_8", label: "raw TCP", group: "transport floors", pgasc: null, ratio: null, goal: null, verdict: "none", attainment: null }),
     ],
     charts: [
       { chart: "latency-by-size", series: "pgasc", x: 8, y: 2, unit: "us" },
