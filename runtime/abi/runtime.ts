@@ -1,6 +1,8 @@
 // The Runtime object that generated code calls (implements abi.ts), written once over the
 // conduit-neutral Core and the extended layer. Consumes a Core, the compiled module's source
 // map data (sourceFile, sourceLines, sites) and the program arguments; produces the ABI.
+// Parts of images on this node are typed arrays (direct access); parts on other nodes are null
+// and every access to them goes through the Core's remote operations.
 
 import {
   ABI_VERSION,
@@ -16,7 +18,18 @@ import {
   type SharedHandle,
   type TypedArray,
 } from "./abi.js";
-import { AbortSignal, StopSignal, type Core } from "../core/core.js";
+import {
+  AbortSignal,
+  AtomicCode,
+  StopSignal,
+  applyAtomic,
+  localWord,
+  remoteWord,
+  type AtomicCodeValue,
+  type AtomicWord,
+  type Core,
+  type ElemKind,
+} from "../core/core.js";
 import { Barrier } from "../extended/barrier.js";
 import { Collectives, combiners } from "../extended/collectives.js";
 import { Critical, acquireLock, lockKey, releaseLock } from "../extended/locks.js";
@@ -36,6 +49,8 @@ export interface ProgramInfo {
 }
 
 type PartArray = TypedArray;
+/** A part mapped on this node, or null for an image on another node. */
+type Part = PartArray | null;
 
 class CoarrayImpl implements CoarrayHandle {
   readonly kind = "coarray" as const;
@@ -45,8 +60,8 @@ class CoarrayImpl implements CoarrayHandle {
     readonly dims: readonly number[],
     readonly length: number,
     readonly local: TypedArray,
-    /** Every image's part, mapped directly (this node's images). */
-    readonly parts: PartArray[],
+    /** Every image's part: mapped directly for this node's images, null for remote ones. */
+    readonly parts: Part[],
     readonly segment: number,
   ) {}
 }
@@ -60,7 +75,7 @@ class SharedImpl implements SharedHandle {
     readonly length: number,
     readonly blockSize: number,
     readonly local: TypedArray,
-    readonly parts: PartArray[],
+    readonly parts: Part[],
     readonly segment: number,
     readonly images: number,
   ) {}
@@ -70,7 +85,12 @@ function elementBytes(elem: AllocElem): number {
   return elem === "float" ? 8 : elem === "bool" ? 1 : 4;
 }
 
-function viewOf(elem: AllocElem, buffer: SharedArrayBuffer): PartArray {
+function storageOf(elem: AllocElem): ElemKind {
+  return elem === "float" ? "float" : elem === "bool" ? "bool" : "int";
+}
+
+function viewOf(elem: AllocElem, buffer: SharedArrayBuffer | null): Part {
+  if (buffer === null) return null;
   if (elem === "float") return new Float64Array(buffer);
   if (elem === "bool") return new Uint8Array(buffer);
   return new Int32Array(buffer);
@@ -117,8 +137,8 @@ export class PgasRuntime implements Runtime {
     const length = this.checkedLength(name, dims, site);
     const exchange = this.core.exchangeSegment(name, length * elementBytes(elem), length);
     if (!exchange.ok) this.fail(`allocating '${name}': ${exchange.message}`, site);
-    const parts = exchange.buffers.map((buffer) => viewOf(elem, this.direct(buffer)));
-    const handle = new CoarrayImpl(name, elem, [...dims], length, parts[this.rank], parts, exchange.id);
+    const parts = exchange.buffers.map((buffer) => viewOf(elem, buffer));
+    const handle = new CoarrayImpl(name, elem, [...dims], length, parts[this.rank]!, parts, exchange.id);
     this.syncAfterAllocation(name, site);
     return handle;
   }
@@ -132,8 +152,8 @@ export class PgasRuntime implements Runtime {
     const mine = partLengthOf(this.rank, length, blockSize, this.size);
     const exchange = this.core.exchangeSegment(name, mine * elementBytes(elem), length);
     if (!exchange.ok) this.fail(`allocating '${name}': ${exchange.message}`, site);
-    const parts = exchange.buffers.map((buffer) => viewOf(elem, this.direct(buffer)));
-    const handle = new SharedImpl(name, elem, [...dims], length, blockSize, parts[this.rank], parts, exchange.id, this.size);
+    const parts = exchange.buffers.map((buffer) => viewOf(elem, buffer));
+    const handle = new SharedImpl(name, elem, [...dims], length, blockSize, parts[this.rank]!, parts, exchange.id, this.size);
     this.syncAfterAllocation(name, site);
     return handle;
   }
@@ -148,12 +168,6 @@ export class PgasRuntime implements Runtime {
     return length;
   }
 
-  private direct(buffer: SharedArrayBuffer | null): SharedArrayBuffer {
-    // The smp conduit maps every image directly; a multi-node conduit adds the remote path here.
-    if (buffer === null) throw new Error("remote segments need a multi-node conduit");
-    return buffer;
-  }
-
   private syncAfterAllocation(name: string, site: number): void {
     const problem = this.barrier.wait();
     if (problem !== null) this.fail(`allocating '${name}': ${problem}`, site);
@@ -163,29 +177,44 @@ export class PgasRuntime implements Runtime {
 
   get(h: CoarrayHandle, image: number, offset: number, site: number): number {
     const part = (h as CoarrayImpl).parts[image];
+    if (part && offset >= 0 && offset < h.length) return part[offset];
     if (part === undefined || !(offset >= 0 && offset < h.length)) this.accessError(h, image, offset, site);
-    return part[offset];
+    return this.core.remoteGet((h as CoarrayImpl).segment, image, storageOf(h.elem), offset);
   }
 
   put(h: CoarrayHandle, image: number, offset: number, value: number, site: number): void {
     const part = (h as CoarrayImpl).parts[image];
+    if (part && offset >= 0 && offset < h.length) {
+      part[offset] = value;
+      return;
+    }
     if (part === undefined || !(offset >= 0 && offset < h.length)) this.accessError(h, image, offset, site);
-    part[offset] = value;
+    this.core.remotePut((h as CoarrayImpl).segment, image, storageOf(h.elem), offset, value);
   }
 
   getRect(h: CoarrayHandle, image: number, src: Rect, dst: TypedArray, dstRect: Rect, site: number): void {
     const part = this.partFor(h as CoarrayImpl, image, site);
-    this.checkSections(h.name, src, part.length, dstRect, dst.length, site);
-    copyRect(part, src, dst, dstRect);
+    this.checkSections(h.name, src, h.length, dstRect, dst.length, site);
+    if (part !== null) {
+      copyRect(part, src, dst, dstRect);
+      return;
+    }
+    const packed = this.core.remoteGetRect((h as CoarrayImpl).segment, image, storageOf(h.elem), src);
+    copyRect(packed, packedRect(src), dst, dstRect);
   }
 
   putRect(h: CoarrayHandle, image: number, dst: Rect, src: TypedArray, srcRect: Rect, site: number): void {
     const part = this.partFor(h as CoarrayImpl, image, site);
-    this.checkSections(h.name, srcRect, src.length, dst, part.length, site);
-    copyRect(src, srcRect, part, dst);
+    this.checkSections(h.name, srcRect, src.length, dst, h.length, site);
+    if (part !== null) {
+      copyRect(src, srcRect, part, dst);
+      return;
+    }
+    this.core.remotePutRect((h as CoarrayImpl).segment, image, storageOf(h.elem), dst, packRect(src, srcRect));
   }
 
-  private partFor(h: CoarrayImpl, image: number, site: number): PartArray {
+  /** The part of `image` (null when it lives on another node); checks the image index. */
+  private partFor(h: CoarrayImpl, image: number, site: number): Part {
     const part = h.parts[image];
     if (part === undefined) this.imageError(h.name, image, site);
     return part;
@@ -230,7 +259,11 @@ export class PgasRuntime implements Runtime {
     const impl = h as SharedImpl;
     const size = impl.images;
     const blockRound = Math.floor(block / size);
-    return impl.parts[block - blockRound * size][blockRound * h.blockSize + (k - block * h.blockSize)];
+    const owner = block - blockRound * size;
+    const offset = blockRound * h.blockSize + (k - block * h.blockSize);
+    const part = impl.parts[owner];
+    if (part !== null) return part[offset];
+    return this.core.remoteGet(impl.segment, owner, storageOf(h.elem), offset);
   }
 
   sput(h: SharedHandle, k: number, value: number, site: number): void {
@@ -239,7 +272,11 @@ export class PgasRuntime implements Runtime {
     const impl = h as SharedImpl;
     const size = impl.images;
     const blockRound = Math.floor(block / size);
-    impl.parts[block - blockRound * size][blockRound * h.blockSize + (k - block * h.blockSize)] = value;
+    const owner = block - blockRound * size;
+    const offset = blockRound * h.blockSize + (k - block * h.blockSize);
+    const part = impl.parts[owner];
+    if (part !== null) part[offset] = value;
+    else this.core.remotePut(impl.segment, owner, storageOf(h.elem), offset, value);
   }
 
   owner(h: SharedHandle, k: number, site: number): number {
@@ -261,30 +298,38 @@ export class PgasRuntime implements Runtime {
       const rowLength = src.n1 === 1 ? src.n0 : src.n1;
       for (let a = 0; a < rows; a++) {
         const d0 = dstRect.offset + (src.n1 === 1 ? 0 : a * dstRect.s0);
-        forEachSharedRun(impl, src.offset + (src.n1 === 1 ? 0 : a * src.s0), rowLength, (part, from, count, done) =>
-          dst.set(part.subarray(from, from + count), d0 + done),
-        );
+        forEachSharedRun(impl, src.offset + (src.n1 === 1 ? 0 : a * src.s0), rowLength, (owner, from, count, done) => {
+          const part = impl.parts[owner];
+          if (part !== null) dst.set(part.subarray(from, from + count), d0 + done);
+          else dst.set(this.core.remoteGetRect(impl.segment, owner, storageOf(impl.elem), sequenceRect(from, count)), d0 + done);
+        });
       }
       return;
     }
     forEachPair(src, dstRect, (k, d) => {
       const block = Math.floor(k / impl.blockSize);
       const round = Math.floor(block / impl.images);
-      dst[d] = impl.parts[block - round * impl.images][round * impl.blockSize + (k - block * impl.blockSize)];
+      const owner = block - round * impl.images;
+      const offset = round * impl.blockSize + (k - block * impl.blockSize);
+      const part = impl.parts[owner];
+      dst[d] = part !== null ? part[offset] : this.core.remoteGet(impl.segment, owner, storageOf(impl.elem), offset);
     });
   }
 
   sputRect(h: SharedHandle, dst: Rect, src: TypedArray, srcRect: Rect, site: number): void {
     this.checkSections(h.name, srcRect, src.length, dst, h.length, site);
     const impl = h as SharedImpl;
-    if (rowRuns(dst, srcRect) && !impl.parts.some((part) => part.buffer === src.buffer)) {
+    if (rowRuns(dst, srcRect) && !impl.parts.some((part) => part !== null && part.buffer === src.buffer)) {
       const rows = dst.n1 === 1 ? 1 : dst.n0;
       const rowLength = dst.n1 === 1 ? dst.n0 : dst.n1;
       for (let a = 0; a < rows; a++) {
         const s0 = srcRect.offset + (dst.n1 === 1 ? 0 : a * srcRect.s0);
-        forEachSharedRun(impl, dst.offset + (dst.n1 === 1 ? 0 : a * dst.s0), rowLength, (part, from, count, done) =>
-          part.set(src.subarray(s0 + done, s0 + done + count), from),
-        );
+        forEachSharedRun(impl, dst.offset + (dst.n1 === 1 ? 0 : a * dst.s0), rowLength, (owner, from, count, done) => {
+          const part = impl.parts[owner];
+          const run = src.subarray(s0 + done, s0 + done + count);
+          if (part !== null) part.set(run, from);
+          else this.core.remotePutRect(impl.segment, owner, storageOf(impl.elem), sequenceRect(from, count), run.slice());
+        });
       }
       return;
     }
@@ -294,7 +339,11 @@ export class PgasRuntime implements Runtime {
     forEachIndex(dst, (k) => {
       const block = Math.floor(k / impl.blockSize);
       const round = Math.floor(block / impl.images);
-      impl.parts[block - round * impl.images][round * impl.blockSize + (k - block * impl.blockSize)] = values[t++];
+      const owner = block - round * impl.images;
+      const offset = round * impl.blockSize + (k - block * impl.blockSize);
+      const part = impl.parts[owner];
+      if (part !== null) part[offset] = values[t++];
+      else this.core.remotePut(impl.segment, owner, storageOf(impl.elem), offset, values[t++]);
     });
   }
 
@@ -340,7 +389,9 @@ export class PgasRuntime implements Runtime {
 
   syncMemory(_site: number): void {
     // Puts to this node's images are plain stores that are already done; a seq-cst atomic
-    // read-modify-write orders them before anything this image does next.
+    // read-modify-write orders them before anything this image does next. Puts to other
+    // nodes are waited for.
+    this.core.completePuts();
     this.core.ctlAdd(this.rank, 0, 0);
   }
 
@@ -355,72 +406,79 @@ export class PgasRuntime implements Runtime {
 
   lock(h: CoarrayHandle, image: number, site: number): void {
     const word = this.syncWord(h, image, "lock", site);
-    const problem = acquireLock(this.core, word, 0, lockKey((h as CoarrayImpl).segment, image), `lock '${h.name}'[${image}]`);
+    const problem = acquireLock(this.core, word, lockKey((h as CoarrayImpl).segment, image), `lock '${h.name}'[${image}]`);
     if (problem !== null) this.fail(problem, site);
   }
 
   unlock(h: CoarrayHandle, image: number, site: number): void {
     const word = this.syncWord(h, image, "lock", site);
-    const problem = releaseLock(this.core, word, 0, lockKey((h as CoarrayImpl).segment, image), `lock '${h.name}'[${image}]`);
+    const problem = releaseLock(this.core, word, lockKey((h as CoarrayImpl).segment, image), `lock '${h.name}'[${image}]`);
     if (problem !== null) this.fail(problem, site);
   }
 
   eventPost(h: CoarrayHandle, image: number, site: number): void {
-    postEvent(this.core, this.syncWord(h, image, "event", site), 0, image);
+    postEvent(this.core, this.syncWord(h, image, "event", site), image);
   }
 
   eventWait(h: CoarrayHandle, until: number, site: number): void {
     const word = this.syncWord(h, this.rank, "event", site);
-    const problem = waitEvent(this.core, word, 0, until, `'${h.name}'`);
+    const problem = waitEvent(this.core, word, until, `'${h.name}'`);
     if (problem !== null) this.fail(problem, site);
   }
 
   eventQuery(h: CoarrayHandle, site: number): number {
-    return Atomics.load(this.syncWord(h, this.rank, "event", site), 0);
+    return this.syncWord(h, this.rank, "event", site).load();
   }
 
-  private syncWord(h: CoarrayHandle, image: number, kind: "lock" | "event", site: number): Int32Array {
+  private syncWord(h: CoarrayHandle, image: number, kind: "lock" | "event", site: number): AtomicWord {
     if (h.elem !== kind) this.fail(`'${h.name}' is not a ${kind}`, site);
-    return this.partFor(h as CoarrayImpl, image, site) as Int32Array;
+    const part = this.partFor(h as CoarrayImpl, image, site);
+    return part !== null ? localWord(part as Int32Array, 0) : remoteWord(this.core, (h as CoarrayImpl).segment, image, 0);
   }
 
   // --- atomics ----------------------------------------------------------------------------------
 
-  private atomicWord(h: Handle, image: number, offset: number, site: number): Int32Array {
-    const part = (h as CoarrayImpl | SharedImpl).parts[image];
+  /** The part holding an atomic int element (null: on another node) after every check. */
+  private atomicPart(h: Handle, image: number, offset: number, site: number): Int32Array | null {
+    const impl = h as CoarrayImpl | SharedImpl;
+    const part = impl.parts[image];
     if (part === undefined) this.imageError(h.name, image, site);
-    if (!(offset >= 0 && offset < part.length)) {
-      this.fail(`index ${offset} is out of bounds for '${h.name}' on image ${image} (valid 0..${part.length - 1})`, site);
+    const length = this.partLength(impl, image);
+    if (!(offset >= 0 && offset < length)) {
+      this.fail(`index ${offset} is out of bounds for '${h.name}' on image ${image} (valid 0..${length - 1})`, site);
     }
     if (h.elem !== "int") this.fail(`atomic operations need an int variable; '${h.name}' is ${h.elem}`, site);
-    return part as Int32Array;
+    return part as Int32Array | null;
+  }
+
+  /** Elements of `image`'s part (known without mapping it). */
+  private partLength(h: CoarrayImpl | SharedImpl, image: number): number {
+    if (h.kind === "coarray") return h.length;
+    return partLengthOf(image, h.length, h.blockSize, h.images);
+  }
+
+  private atomic(h: Handle, image: number, offset: number, op: AtomicCodeValue, value: number, expected: number, site: number): number {
+    const part = this.atomicPart(h, image, offset, site);
+    if (part !== null) return applyAtomic(part, offset, op, value, expected);
+    return this.core.remoteAtomic((h as CoarrayImpl | SharedImpl).segment, image, offset, op, value, expected);
   }
 
   atomicDefine(h: Handle, image: number, offset: number, value: number, site: number): void {
-    Atomics.store(this.atomicWord(h, image, offset, site), offset, value);
+    this.atomic(h, image, offset, AtomicCode.STORE, value, 0, site);
   }
 
   atomicRef(h: Handle, image: number, offset: number, site: number): number {
-    return Atomics.load(this.atomicWord(h, image, offset, site), offset);
+    return this.atomic(h, image, offset, AtomicCode.LOAD, 0, 0, site);
   }
 
   atomicOp(op: AtomicOp, h: Handle, image: number, offset: number, value: number, site: number): number {
-    const word = this.atomicWord(h, image, offset, site);
-    switch (op) {
-      case "add":
-        return Atomics.add(word, offset, value);
-      case "and":
-        return Atomics.and(word, offset, value);
-      case "or":
-        return Atomics.or(word, offset, value);
-      case "xor":
-        return Atomics.xor(word, offset, value);
-    }
-    this.fail(`unknown atomic operation '${op as string}'`, site);
+    const code = ATOMIC_CODES[op];
+    if (code === undefined) this.fail(`unknown atomic operation '${op as string}'`, site);
+    return this.atomic(h, image, offset, code, value, 0, site);
   }
 
   atomicCas(h: Handle, image: number, offset: number, expected: number, desired: number, site: number): number {
-    return Atomics.compareExchange(this.atomicWord(h, image, offset, site), offset, expected, desired);
+    return this.atomic(h, image, offset, AtomicCode.CAS, desired, expected, site);
   }
 
   // --- collectives ------------------------------------------------------------------------------
@@ -606,7 +664,7 @@ function forEachSharedRun(
   h: SharedImpl,
   k0: number,
   count: number,
-  visit: (part: PartArray, from: number, length: number, done: number) => void,
+  visit: (owner: number, from: number, length: number, done: number) => void,
 ): void {
   const b = h.blockSize;
   let done = 0;
@@ -616,7 +674,7 @@ function forEachSharedRun(
     const round = Math.floor(block / h.images);
     const inBlock = k - block * b;
     const length = Math.min(count - done, b - inBlock);
-    visit(h.parts[block - round * h.images], round * b + inBlock, length, done);
+    visit(block - round * h.images, round * b + inBlock, length, done);
     done += length;
   }
 }
@@ -641,4 +699,28 @@ function gatherRect(src: TypedArray, rect: Rect): number[] {
   const values: number[] = [];
   forEachIndex(rect, (k) => values.push(src[k]));
   return values;
+}
+
+const ATOMIC_CODES: Record<AtomicOp, AtomicCodeValue> = {
+  add: AtomicCode.ADD,
+  and: AtomicCode.AND,
+  or: AtomicCode.OR,
+  xor: AtomicCode.XOR,
+};
+
+/** The packed (a, b)-order layout of a rectangle's elements. */
+function packedRect(rect: Rect): Rect {
+  return { offset: 0, n0: rect.n0, s0: rect.n1, n1: rect.n1, s1: 1 };
+}
+
+/** A copy of a rectangle's elements, packed in (a, b) order. */
+function packRect(src: TypedArray, rect: Rect): TypedArray {
+  const packed = new (src.constructor as new (n: number) => TypedArray)(rectCount(rect));
+  copyRect(src, rect, packed, packedRect(rect));
+  return packed;
+}
+
+/** count contiguous elements from `offset`. */
+function sequenceRect(offset: number, count: number): Rect {
+  return { offset, n0: count, s0: 1, n1: 1, s1: 0 };
 }

@@ -1,6 +1,8 @@
 // The conduit-neutral core (GASNet-EX style): what the extended layer and the Runtime need from a
-// conduit. Implemented by conduits/smp (worker threads + SharedArrayBuffers) and later grpc.
-// Every operation names its target image, so a conduit decides same-node (memory) vs. remote.
+// conduit. Implemented by conduits/smp (worker threads + SharedArrayBuffers) and conduits/grpc
+// (node processes). Every operation names its target image: same-node is memory, else a message.
+
+import type { Rect, TypedArray } from "../abi/abi.js";
 
 /** Per-image control words, addressed as (image, word). Indices are fixed for every conduit. */
 export const Ctl = {
@@ -37,6 +39,72 @@ export const WaitKey = {
   LOCK_BASE: 1024,
 } as const;
 
+/** Element storage kinds of segments, as the wire names them (bytes per element). */
+export type ElemKind = "int" | "float" | "bool";
+export function elemSize(elem: ElemKind): 1 | 4 | 8 {
+  return elem === "float" ? 8 : elem === "bool" ? 1 : 4;
+}
+
+/** Operations on one Int32 word (control words and int segment elements). */
+export const AtomicCode = { LOAD: 0, STORE: 1, ADD: 2, AND: 3, OR: 4, XOR: 5, CAS: 6 } as const;
+export type AtomicCodeValue = (typeof AtomicCode)[keyof typeof AtomicCode];
+
+/** Applies an AtomicCode to words[index]; returns the old value (STORE returns the old value too). */
+export function applyAtomic(words: Int32Array, index: number, op: number, value: number, expected: number): number {
+  switch (op) {
+    case AtomicCode.LOAD:
+      return Atomics.load(words, index);
+    case AtomicCode.STORE:
+      return Atomics.exchange(words, index, value);
+    case AtomicCode.ADD:
+      return Atomics.add(words, index, value);
+    case AtomicCode.AND:
+      return Atomics.and(words, index, value);
+    case AtomicCode.OR:
+      return Atomics.or(words, index, value);
+    case AtomicCode.XOR:
+      return Atomics.xor(words, index, value);
+    case AtomicCode.CAS:
+      return Atomics.compareExchange(words, index, expected, value);
+  }
+  throw new RangeError(`unknown atomic operation ${op}`);
+}
+
+/** One Int32 word that may live on another node: what locks and events operate on. */
+export interface AtomicWord {
+  load(): number;
+  add(delta: number): number;
+  cas(expected: number, desired: number): number;
+}
+
+/** An AtomicWord over memory this thread maps. */
+export function localWord(words: Int32Array, index: number): AtomicWord {
+  return {
+    load: () => Atomics.load(words, index),
+    add: (delta) => Atomics.add(words, index, delta),
+    cas: (expected, desired) => Atomics.compareExchange(words, index, expected, desired),
+  };
+}
+
+/** An AtomicWord on a segment element of an image on another node (each call is a round trip). */
+export function remoteWord(core: Core, segment: number, image: number, index: number): AtomicWord {
+  return {
+    load: () => core.remoteAtomic(segment, image, index, AtomicCode.LOAD, 0, 0),
+    add: (delta) => core.remoteAtomic(segment, image, index, AtomicCode.ADD, delta, 0),
+    cas: (expected, desired) => core.remoteAtomic(segment, image, index, AtomicCode.CAS, desired, expected),
+  };
+}
+
+/**
+ * Bytes [byteOffset, byteOffset + byteLength) of every image's part of a mirrored segment, brought
+ * to every node by a barrier (collectives: each image's contribution, read by every image).
+ */
+export interface GatherRange {
+  segment: number;
+  byteOffset: number;
+  byteLength: number;
+}
+
 /** The result of a collective segment allocation. */
 export type SegmentExchange =
   | { ok: true; id: number; buffers: (SharedArrayBuffer | null)[] }
@@ -55,13 +123,39 @@ export class StopSignal {
 export interface Core {
   readonly rank: number;
   readonly size: number;
+  /** This node's images are nodeFirst..nodeEnd-1 (contiguous); they share memory. */
+  readonly nodeFirst: number;
+  readonly nodeEnd: number;
 
   /**
    * Collective: every image contributes a segment of `bytes` (zero-filled). `agree` must be the
    * same on every image (else an error naming both values). Returns each image's segment:
-   * a SharedArrayBuffer for images on this node (direct access), null for remote ones.
+   * a SharedArrayBuffer for images on this node (direct access), null for remote ones — or,
+   * with `mirror`, a local copy that barriers with a GatherRange refresh (collective scratch).
    */
-  exchangeSegment(name: string, bytes: number, agree: number): SegmentExchange;
+  exchangeSegment(name: string, bytes: number, agree: number, mirror?: boolean): SegmentExchange;
+
+  /**
+   * Called by the last image of this node to arrive at a barrier (after it reset the node's
+   * counter on image nodeFirst): completes the barrier with the other nodes (bringing `gather`
+   * of every remote image into the mirrors), then advances BARRIER_GENERATION of image
+   * nodeFirst and wakes its waiters.
+   */
+  completeNodeArrival(gather: GatherRange | null): void;
+
+  // --- memory of images on other nodes (parts that exchangeSegment returned as null) ----------
+  /** Blocking read of one element (offset in elements). */
+  remoteGet(segment: number, image: number, elem: ElemKind, offset: number): number;
+  /** Non-blocking write: complete at the next completePuts (image control statement). */
+  remotePut(segment: number, image: number, elem: ElemKind, offset: number, value: number): void;
+  /** Blocking read of a rectangle, packed in (a, b) order. */
+  remoteGetRect(segment: number, image: number, elem: ElemKind, rect: Rect): TypedArray;
+  /** Non-blocking write of a rectangle from packed values in (a, b) order. */
+  remotePutRect(segment: number, image: number, elem: ElemKind, rect: Rect, packed: TypedArray): void;
+  /** Blocking atomic on Int32 element `index`; returns the old value. */
+  remoteAtomic(segment: number, image: number, index: number, op: AtomicCodeValue, value: number, expected: number): number;
+  /** Every put this image issued is complete and visible at its target (§5.3). */
+  completePuts(): void;
 
   // --- control words of any image (remote atomics) ---------------------------------------------
   ctlLoad(image: number, word: number): number;

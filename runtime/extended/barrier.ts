@@ -1,29 +1,34 @@
-// `sync all` (and the synchronisation inside collectives and allocations): a central
-// sense-reversing barrier (a counter and a generation word on image 0) over the Core's atomics.
+// `sync all` (and the synchronisation inside collectives and allocations): hierarchical. Inside a
+// node a central counter and generation word on the node's first image (shared memory); the last
+// arriver of the node hands over to the conduit (core.completeNodeArrival), which joins the other
+// nodes (dissemination among node processes) and then advances the generation.
 // Consumes a Core; produces null on success or a message naming an image that stopped.
 
-import { Ctl, type Core } from "../core/core.js";
+import { Ctl, type Core, type GatherRange } from "../core/core.js";
 
 export class Barrier {
   constructor(private readonly core: Core) {}
 
   /**
    * Waits until every image has arrived. Returns null, or a message when an image has stopped
-   * (it can never arrive, so waiting would hang). The last arriver resets the counter before it
-   * bumps the generation, so an image leaving this barrier always finds a fresh counter.
+   * (it can never arrive, so waiting would hang). The last arriver resets the counter before the
+   * generation advances, so an image leaving this barrier always finds a fresh counter.
+   * `gather`: collectives' contributions that every node must see when the barrier completes.
    */
-  wait(): string | null {
+  wait(gather: GatherRange | null = null): string | null {
     const core = this.core;
+    // Puts issued before the barrier are complete before anyone leaves it (§5.3).
+    core.completePuts();
     if (core.size === 1) return null;
-    const generation = core.ctlLoad(0, Ctl.BARRIER_GENERATION);
-    const arrived = core.ctlAdd(0, Ctl.BARRIER_COUNT, 1) + 1;
-    if (arrived === core.size) {
-      core.ctlStore(0, Ctl.BARRIER_COUNT, 0);
-      core.ctlAdd(0, Ctl.BARRIER_GENERATION, 1);
-      core.notifyWord(0, Ctl.BARRIER_GENERATION);
-      return null;
+    const leader = core.nodeFirst;
+    const generation = core.ctlLoad(leader, Ctl.BARRIER_GENERATION);
+    const arrived = core.ctlAdd(leader, Ctl.BARRIER_COUNT, 1) + 1;
+    if (arrived === core.nodeEnd - core.nodeFirst) {
+      core.ctlStore(leader, Ctl.BARRIER_COUNT, 0);
+      core.completeNodeArrival(gather);
+      if (core.ctlLoad(leader, Ctl.BARRIER_GENERATION) !== generation) return null;
     }
-    return core.waitWhileWord(0, Ctl.BARRIER_GENERATION, generation, () => firstStoppedImage(core));
+    return core.waitWhileWord(leader, Ctl.BARRIER_GENERATION, generation, () => firstStoppedImage(core));
   }
 }
 

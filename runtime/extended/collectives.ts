@@ -1,13 +1,15 @@
 // Collectives (co_sum/co_min/co_max, co_broadcast, co_reduce) over a per-image scratch segment
 // and the barrier. Consumes a Core, a Barrier and a fail callback; produces results combined in
 // image order 0..P-1 on every image, so float results never depend on how images map to nodes.
+// Across nodes the scratch is mirrored: each barrier names the bytes it publishes (GatherRange)
+// and the conduit copies them from every image into every node's mirrors before it completes.
 //
 // Scratch segment of each image (bytes): 4 Float64 header slots [scalar0, scalar1, length0,
 // length1], then two data halves of `capacity` bytes. Collective number c uses parity c % 2:
 // the next collective that reuses a half starts after a barrier every image passed only after
 // finishing its reads of this one, so one barrier per scalar collective suffices.
 
-import type { Core } from "../core/core.js";
+import type { Core, GatherRange } from "../core/core.js";
 import type { Barrier } from "./barrier.js";
 
 export type Combine = (a: number, b: number) => number;
@@ -38,6 +40,7 @@ interface ScratchViews {
 
 export class Collectives {
   private scratch: ScratchViews[] | null = null;
+  private scratchSegment = 0;
   private capacity = 0;
   private round = 0;
 
@@ -51,7 +54,7 @@ export class Collectives {
     const scratch = this.ensureScratch(0, what, fail);
     const parity = this.round++ & 1;
     scratch[this.core.rank].f64[parity] = value;
-    this.sync(what, fail);
+    this.sync(what, fail, this.range(parity * 8, 8));
     if (resultImage >= 0 && resultImage !== this.core.rank) return value;
     let acc = scratch[0].f64[parity];
     for (let image = 1; image < scratch.length; image++) acc = combine(acc, scratch[image].f64[parity]);
@@ -62,7 +65,7 @@ export class Collectives {
     const scratch = this.ensureScratch(0, what, fail);
     const parity = this.round++ & 1;
     if (this.core.rank === source) scratch[source].f64[parity] = value;
-    this.sync(what, fail);
+    this.sync(what, fail, this.range(parity * 8, 8));
     return scratch[source].f64[parity];
   }
 
@@ -72,7 +75,7 @@ export class Collectives {
     const scratch = this.agreeOnLength(what, data, parity, fail);
     const mine = this.half(scratch[this.core.rank], data, parity);
     mine.set(data);
-    this.sync(what, fail);
+    this.sync(what, fail, this.halfRange(data, parity));
     if (resultImage >= 0 && resultImage !== this.core.rank) return;
     data.set(this.half(scratch[0], data, parity));
     for (let image = 1; image < scratch.length; image++) {
@@ -85,7 +88,7 @@ export class Collectives {
     const parity = this.round++ & 1;
     const scratch = this.agreeOnLength(what, data, parity, fail);
     if (this.core.rank === source) this.half(scratch[source], data, parity).set(data);
-    this.sync(what, fail);
+    this.sync(what, fail, this.halfRange(data, parity));
     if (this.core.rank !== source) data.set(this.half(scratch[source], data, parity));
   }
 
@@ -93,7 +96,7 @@ export class Collectives {
   private agreeOnLength(what: string, data: NumericArray, parity: number, fail: Fail): ScratchViews[] {
     let scratch = this.ensureScratch(0, what, fail);
     scratch[this.core.rank].f64[2 + parity] = data.length;
-    this.sync(what, fail);
+    this.sync(what, fail, this.range((2 + parity) * 8, 8));
     for (let image = 0; image < scratch.length; image++) {
       const theirs = scratch[image].f64[2 + parity];
       if (theirs !== data.length) {
@@ -103,6 +106,14 @@ export class Collectives {
     // Every image has the same length, so every image takes the same decision to grow.
     if (data.length * 8 > this.capacity) scratch = this.ensureScratch(data.length * 8, what, fail);
     return scratch;
+  }
+
+  private range(byteOffset: number, byteLength: number): GatherRange {
+    return { segment: this.scratchSegment, byteOffset, byteLength };
+  }
+
+  private halfRange(like: NumericArray, parity: number): GatherRange {
+    return this.range(HEADER_BYTES + parity * this.capacity, like.length * like.BYTES_PER_ELEMENT);
   }
 
   private half(views: ScratchViews, like: NumericArray, parity: number): NumericArray {
@@ -115,19 +126,20 @@ export class Collectives {
     if (this.scratch !== null && bytesNeeded <= this.capacity) return this.scratch;
     let capacity = Math.max(this.capacity, INITIAL_CAPACITY);
     while (capacity < bytesNeeded) capacity *= 2;
-    const exchange = this.core.exchangeSegment(`${what} scratch`, HEADER_BYTES + 2 * capacity, capacity);
+    const exchange = this.core.exchangeSegment(`${what} scratch`, HEADER_BYTES + 2 * capacity, capacity, true);
     if (!exchange.ok) fail(`${what}: ${exchange.message}`);
     const buffers = exchange.buffers;
     this.scratch = buffers.map((buffer) => {
-      if (buffer === null) throw new Error("collectives across nodes are not available in the smp conduit");
+      if (buffer === null) throw new Error("internal error: the collective scratch must be mirrored on every node");
       return { f64: new Float64Array(buffer), i32: new Int32Array(buffer) };
     });
     this.capacity = capacity;
+    this.scratchSegment = exchange.id;
     return this.scratch;
   }
 
-  private sync(what: string, fail: Fail): void {
-    const problem = this.barrier.wait();
+  private sync(what: string, fail: Fail, gather: GatherRange): void {
+    const problem = this.barrier.wait(gather);
     if (problem !== null) fail(`${what}: ${problem}`);
   }
 }

@@ -1,28 +1,31 @@
 // Mutual exclusion: `lock`/`unlock` on lock coarrays and `critical` constructs. A lock word holds
-// holder + 1 (0 when free); waiters park and are rung by the unlocker. Consumes a Core and the
-// lock word's Int32Array view; produces null or the misuse/stopped-holder message.
+// holder + 1 (0 when free); waiters park and are rung by the unlocker (on every node). Consumes a
+// Core and the lock word (AtomicWord: local memory or a remote image); produces null or the
+// misuse/stopped-holder message.
 
-import { Ctl, WaitKey, type Core } from "../core/core.js";
+import { Ctl, WaitKey, type AtomicWord, type Core } from "../core/core.js";
 
-/** Acquire a lock word (an Int32Array element of the target image's segment, mapped directly). */
-export function acquireLock(core: Core, word: Int32Array, index: number, key: number, what: string): string | null {
+/** Acquire a lock word (an element of the target image's segment). */
+export function acquireLock(core: Core, word: AtomicWord, key: number, what: string): string | null {
+  core.completePuts();
   const me = core.rank + 1;
-  const old = Atomics.compareExchange(word, index, 0, me);
+  const old = word.cas(0, me);
   if (old === 0) return null;
   if (old === me) return `${what} is already locked by this image`;
   return core.waitUntil(
     key,
-    () => Atomics.compareExchange(word, index, 0, me) === 0,
+    () => word.cas(0, me) === 0,
     () => {
-      const holder = Atomics.load(word, index) - 1;
+      const holder = word.load() - 1;
       return holder >= 0 && core.isStopped(holder) ? `${what} is held by image ${holder}, which has stopped` : null;
     },
   );
 }
 
-export function releaseLock(core: Core, word: Int32Array, index: number, key: number, what: string): string | null {
+export function releaseLock(core: Core, word: AtomicWord, key: number, what: string): string | null {
+  core.completePuts();
   const me = core.rank + 1;
-  const old = Atomics.compareExchange(word, index, me, 0);
+  const old = word.cas(me, 0);
   if (old === me) {
     core.ringKey(key);
     return null;
@@ -42,6 +45,7 @@ export class Critical {
 
   enter(id: number): string | null {
     const core = this.core;
+    core.completePuts();
     const me = core.rank + 1;
     const word = Ctl.CRITICAL_BASE + (id % Ctl.CRITICAL_SLOTS);
     const old = core.ctlCas(0, word, 0, me);
@@ -59,6 +63,7 @@ export class Critical {
 
   exit(id: number): void {
     const core = this.core;
+    core.completePuts();
     const word = Ctl.CRITICAL_BASE + (id % Ctl.CRITICAL_SLOTS);
     if (core.ctlCas(0, word, core.rank + 1, 0) === core.rank + 1) core.ringKey(WaitKey.CRITICAL);
   }

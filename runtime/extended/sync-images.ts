@@ -16,6 +16,7 @@ export class SyncImages {
   sync(partners: readonly number[]): string | null {
     const core = this.core;
     const me = core.rank;
+    core.completePuts();
     // Announce to every partner first, then wait: two images listing each other never deadlock.
     for (const partner of partners) {
       if (partner === me) continue;

@@ -5,12 +5,23 @@
 import { writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
-import { AbortSignal, Ctl, STATUS_STOPPED, WaitKey, type Core, type SegmentExchange } from "../../core/core.js";
+import type { Rect, TypedArray } from "../../abi/abi.js";
+import {
+  AbortSignal,
+  Ctl,
+  STATUS_STOPPED,
+  WaitKey,
+  type AtomicCodeValue,
+  type Core,
+  type ElemKind,
+  type GatherRange,
+  type SegmentExchange,
+} from "../../core/core.js";
 import { Global, ctlIndex, imageWords } from "./control-block.js";
 
 /** Messages between an image thread and its node's main thread. */
 export type ToMain =
-  | { t: "alloc"; seq: number; name: string; sab: SharedArrayBuffer; agree: number }
+  | { t: "alloc"; seq: number; name: string; sab: SharedArrayBuffer; agree: number; mirror: boolean }
   | { t: "abort" };
 export type FromMain =
   | { t: "alloc"; seq: number; buffers: SharedArrayBuffer[]; id: number }
@@ -23,6 +34,9 @@ export interface SmpCoreOptions {
   port: MessagePort;
   stdoutFd: number;
   stderrFd: number;
+  /** This node's images (default: all of them, the one-node case). */
+  nodeFirst?: number;
+  nodeEnd?: number;
 }
 
 /** A parked image re-checks its condition at least this often (a safety net, not the wake path). */
@@ -32,43 +46,47 @@ const SPIN_MICROS_OVERSUBSCRIBED = 0;
 /** Re-check interval of waitWhileWord (only matters when a stop or abort races with parking). */
 const WATCH_TIMEOUT_MS = 20;
 /** The control words any image may park on with waitWhileWord: rung on stop and abort. */
-const WATCHED_BY_ALL = (size: number) => [ctlIndex(size, 0, Ctl.BARRIER_GENERATION)];
+const WATCHED_BY_ALL = (size: number, leader: number) => [ctlIndex(size, leader, Ctl.BARRIER_GENERATION)];
 
 export class SmpCore implements Core {
   readonly rank: number;
   readonly size: number;
-  private readonly words: Int32Array;
-  private readonly port: MessagePort;
+  readonly nodeFirst: number;
+  readonly nodeEnd: number;
+  protected readonly words: Int32Array;
+  protected readonly port: MessagePort;
   private readonly stdoutFd: number;
   private readonly stderrFd: number;
   private readonly stride: number;
-  private readonly myBase: number;
+  protected readonly myBase: number;
   private allocSeq = 0;
   /** Busy-wait budget before parking (µs): see spin(). */
-  private readonly spinMicros: number;
+  protected readonly spinMicros: number;
 
   constructor(opts: SmpCoreOptions) {
     this.rank = opts.rank;
     this.size = opts.size;
+    this.nodeFirst = opts.nodeFirst ?? 0;
+    this.nodeEnd = opts.nodeEnd ?? opts.size;
     this.words = new Int32Array(opts.control);
     this.port = opts.port;
     this.stdoutFd = opts.stdoutFd;
     this.stderrFd = opts.stderrFd;
     this.stride = imageWords(opts.size);
     this.myBase = ctlIndex(opts.size, opts.rank, 0);
-    this.spinMicros = opts.size <= availableParallelism() ? SPIN_MICROS_DEDICATED : SPIN_MICROS_OVERSUBSCRIBED;
+    this.spinMicros = this.nodeEnd - this.nodeFirst <= availableParallelism() ? SPIN_MICROS_DEDICATED : SPIN_MICROS_OVERSUBSCRIBED;
   }
 
-  private index(image: number, word: number): number {
+  protected index(image: number, word: number): number {
     return Global.COUNT + image * this.stride + word;
   }
 
   // --- segments ---------------------------------------------------------------------------------
 
-  exchangeSegment(name: string, bytes: number, agree: number): SegmentExchange {
+  exchangeSegment(name: string, bytes: number, agree: number, mirror = false): SegmentExchange {
     const seq = ++this.allocSeq;
     const sab = new SharedArrayBuffer(bytes);
-    const request: ToMain = { t: "alloc", seq, name, sab, agree };
+    const request: ToMain = { t: "alloc", seq, name, sab, agree, mirror };
     this.port.postMessage(request);
     const readyWord = this.myBase + Ctl.ALLOC_READY;
     // The main thread posts the answer before it stores ALLOC_READY, so once we see the
@@ -81,6 +99,36 @@ export class SmpCore implements Core {
     }
     if (answer.t === "allocError") return { ok: false, message: answer.message };
     return { ok: true, id: answer.id, buffers: answer.buffers };
+  }
+
+  completeNodeArrival(_gather: GatherRange | null): void {
+    // One node: every image's scratch is mapped directly, nothing to bring over.
+    this.ctlAdd(this.nodeFirst, Ctl.BARRIER_GENERATION, 1);
+    this.notifyWord(this.nodeFirst, Ctl.BARRIER_GENERATION);
+  }
+
+  // --- remote memory: the smp conduit maps every image, so these are never reached -------------
+
+  remoteGet(_segment: number, image: number, _elem: ElemKind, _offset: number): number {
+    return this.notOnThisNode(image);
+  }
+  remotePut(_segment: number, image: number, _elem: ElemKind, _offset: number, _value: number): void {
+    this.notOnThisNode(image);
+  }
+  remoteGetRect(_segment: number, image: number, _elem: ElemKind, _rect: Rect): TypedArray {
+    return this.notOnThisNode(image);
+  }
+  remotePutRect(_segment: number, image: number, _elem: ElemKind, _rect: Rect, _packed: TypedArray): void {
+    this.notOnThisNode(image);
+  }
+  remoteAtomic(_segment: number, image: number, _index: number, _op: AtomicCodeValue, _value: number, _expected: number): number {
+    return this.notOnThisNode(image);
+  }
+  completePuts(): void {
+    // Puts on one node are plain stores, complete when they return.
+  }
+  private notOnThisNode(image: number): never {
+    throw new Error(`internal error: image ${image} is not mapped on this node`);
   }
 
   // --- control words --------------------------------------------------------------------------
@@ -150,7 +198,7 @@ export class SmpCore implements Core {
    * every image has a core a short spin is much faster; oversubscribed, spinning only steals the
    * core from the image we wait for, so the budget is then (almost) zero.
    */
-  private spin(ready: () => boolean): boolean {
+  protected spin(ready: () => boolean): boolean {
     if (ready()) return true;
     if (this.spinMicros <= 0) return false;
     const deadline = performance.now() + this.spinMicros / 1000;
@@ -170,14 +218,14 @@ export class SmpCore implements Core {
   }
 
   ringKey(key: number): void {
-    for (let image = 0; image < this.size; image++) {
+    for (let image = this.nodeFirst; image < this.nodeEnd; image++) {
       if (Atomics.load(this.words, this.index(image, Ctl.PARKED_KEY)) === key) this.ring(image);
     }
   }
 
   ringAll(): void {
-    for (let image = 0; image < this.size; image++) this.ring(image);
-    for (const index of WATCHED_BY_ALL(this.size)) Atomics.notify(this.words, index);
+    for (let image = this.nodeFirst; image < this.nodeEnd; image++) this.ring(image);
+    for (const index of WATCHED_BY_ALL(this.size, this.nodeFirst)) Atomics.notify(this.words, index);
   }
 
   // --- job state --------------------------------------------------------------------------------
