@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `pgasc` command (LANGUAGE.md §6): init, check, build, run. Consumes the command line;
-// drives compiler/driver and runtime/launcher; exits with the status LANGUAGE.md gives
-// (0 ok, 1 diagnostics or runtime error, the `error stop` code, 2 for a bad command line).
+// The `pgasc` command (LANGUAGE.md §6): init, check, build, run, and `node` for launchers.
+// Consumes the command line; drives compiler/driver and runtime/launcher; exits with LANGUAGE.md's
+// statuses (0 ok, 1 diagnostics or runtime error, the `error stop` code, 2 bad command line).
 
 import { Command, InvalidArgumentError, Option } from "commander";
 import { createHash } from "node:crypto";
@@ -133,7 +133,7 @@ async function ensureBuilt(file: string, output: string): Promise<boolean> {
 }
 
 interface RunOptions {
-  images: number;
+  images?: number;
   output?: string;
   label?: boolean;
   timeout?: number;
@@ -141,22 +141,87 @@ interface RunOptions {
   hosts?: string;
   hostfile?: string;
   rsh?: string;
+  show?: boolean;
+  oversubscribe?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
 }
 
 async function cmdRun(file: string, programArgs: string[], opts: RunOptions): Promise<number> {
-  if ((opts.nodes ?? 1) > 1 || opts.hosts || opts.hostfile) {
-    throw new CliError("pgasc: running across several node processes (--nodes, --hosts, --hostfile) is not available yet", 2);
+  const multiNode = opts.nodes !== undefined || opts.hosts !== undefined || opts.hostfile !== undefined;
+  if (!multiNode) {
+    for (const [flag, given] of [["--rsh", opts.rsh], ["--show", opts.show], ["--oversubscribe", opts.oversubscribe], ["--tls-cert", opts.tlsCert], ["--tls-key", opts.tlsKey], ["--tls-ca", opts.tlsCa]] as const) {
+      if (given !== undefined) throw new CliError(`pgasc: ${flag} needs --nodes, -H/--hosts or --hostfile`, 2);
+    }
+    const output = opts.output ?? defaultOutput(file);
+    if (!(await ensureBuilt(file, output))) return 1;
+    const { runLocal } = await import("../runtime/launcher/run-local.js");
+    return runLocal({
+      program: resolve(output),
+      images: opts.images ?? availableParallelism(),
+      args: programArgs,
+      label: opts.label ?? false,
+      timeoutSeconds: opts.timeout,
+    });
   }
+  const { LauncherError, checkLaunchOptions, runMultiNode } = await import("../runtime/launcher/run-job.js");
   const output = opts.output ?? defaultOutput(file);
-  if (!(await ensureBuilt(file, output))) return 1;
-  const { runLocal } = await import("../runtime/launcher/run-local.js");
-  return runLocal({
+  const launch = {
     program: resolve(output),
-    images: opts.images,
     args: programArgs,
+    images: opts.images,
+    nodes: opts.nodes,
+    hosts: opts.hosts,
+    hostfile: opts.hostfile,
+    rsh: opts.rsh,
     label: opts.label ?? false,
     timeoutSeconds: opts.timeout,
-  });
+    tlsCert: opts.tlsCert,
+    tlsKey: opts.tlsKey,
+    tlsCa: opts.tlsCa,
+    oversubscribe: opts.oversubscribe ?? false,
+    show: opts.show ?? false,
+    defaultImages: availableParallelism(),
+    nodeExecutable: process.execPath,
+    pgascScript: fileURLToPath(import.meta.url),
+  };
+  try {
+    // Bad hosts or options are reported before any time goes into building.
+    checkLaunchOptions(launch);
+    readSource(file);
+    if (!launch.show && !(await ensureBuilt(file, output))) return 1;
+    return await runMultiNode(launch);
+  } catch (e) {
+    if (e instanceof LauncherError) throw new CliError(e.message, e.status);
+    throw e;
+  }
+}
+
+interface NodeOptions {
+  images?: number;
+  label?: boolean;
+  timeout?: number;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
+}
+
+async function cmdNode(program: string | undefined, programArgs: string[], opts: NodeOptions): Promise<number> {
+  const { NodeSetupError, runNodeCommand } = await import("../runtime/launcher/node-command.js");
+  try {
+    return await runNodeCommand({
+      program,
+      args: programArgs,
+      images: opts.images,
+      label: opts.label,
+      timeoutSeconds: opts.timeout,
+      tls: { cert: opts.tlsCert, key: opts.tlsKey, ca: opts.tlsCa },
+    });
+  } catch (e) {
+    if (e instanceof NodeSetupError) throw new CliError(e.message, e.status);
+    throw e;
+  }
 }
 
 function cmdInit(dir: string): number {
@@ -226,16 +291,35 @@ async function main(argv: string[]): Promise<number> {
     .command("run")
     .description("build if stale, then run N images (arguments after -- go to the program)")
     .argument("[file]", "program", "main.pgas")
-    .option("-n, --images <N>", "number of images (default: number of CPU cores)", positiveInt("-n"), availableParallelism())
+    .option("-n, --images <N>", "number of images (default: the CPU cores; with hosts, their total slots)", positiveInt("-n"))
     .option("-o, --output <out>", "where the compiled program is kept")
     .option("-l, --label", "prefix each output line with its image, '3: text'")
     .option("--timeout <seconds>", "end the run after this many seconds", positiveNumber)
-    .option("--nodes <K>", "K node processes on this host", positiveInt("--nodes"))
-    .option("-H, --hosts <list>", "comma-separated hosts to run node processes on")
-    .option("--hostfile <file>", "hosts file (lines 'host slots=N')")
-    .option("--rsh <cmd>", "remote shell for --hosts/--hostfile", "ssh")
+    .option("--nodes <K>", "K node processes (on this host, or dealt over the hosts)", positiveInt("--nodes"))
+    .option("-H, --hosts <list>", "comma-separated hosts, each HOST or HOST:SLOTS, one node process each")
+    .option("--hostfile <file>", "hosts file: lines 'HOST slots=N', one node process each")
+    .option("--rsh <cmd>", "remote shell that starts node processes on other hosts (default: ssh)")
+    .option("--oversubscribe", "allow more images than the hosts' slots")
+    .option("--show", "print the commands that would start the node processes, run nothing")
+    .option("--tls-cert <file>", "PEM certificate of every node (multi-host runs)")
+    .option("--tls-key <file>", "PEM private key of that certificate")
+    .option("--tls-ca <file>", "PEM certificate of the CA that signed every node's certificate")
     .action(async (file: string, opts: RunOptions) => {
       status = await cmdRun(file, programArgs, opts);
+    });
+
+  cli
+    .command("node")
+    .description("run one node process of a multi-node job from PGASC_*, Slurm or Kubernetes variables (docs/deployment.md)")
+    .argument("[module]", "the compiled program (pgasc build FILE.pgas -o OUT.mjs); default $PGASC_PROGRAM")
+    .option("-n, --images <N>", "number of images of the whole job (default $PGASC_IMAGES)", positiveInt("-n"))
+    .option("-l, --label", "prefix each output line with its image (default $PGASC_LABEL)")
+    .option("--timeout <seconds>", "end the run after this many seconds (default $PGASC_TIMEOUT)", positiveNumber)
+    .option("--tls-cert <file>", "PEM certificate of this node (default $PGASC_TLS_CERT)")
+    .option("--tls-key <file>", "PEM private key (default $PGASC_TLS_KEY)")
+    .option("--tls-ca <file>", "PEM CA certificate (default $PGASC_TLS_CA)")
+    .action(async (module: string | undefined, opts: NodeOptions) => {
+      status = await cmdNode(module, programArgs, opts);
     });
 
   try {

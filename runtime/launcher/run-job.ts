@@ -1,0 +1,165 @@
+// `pgasc run` across node processes: turns the run options (--nodes, -H/--hostfile, --rsh, TLS,
+// --show) into a JobPlan, then either prints its commands or supervises the job. Consumes the
+// options; produces the exit status, or throws LauncherError (one line for the user).
+
+import { randomBytes, randomInt } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { HostSpecError, addressOf, isLoopbackHost, parseHostList, parseHostfile, type HostEntry } from "./hostfile.js";
+import { PlanError, planJob, showCommand, type JobPlan } from "./job-plan.js";
+import type { TlsFiles } from "./node-config.js";
+import { writeAllSync } from "./output-lines.js";
+import { superviseJob } from "./run-nodes.js";
+import { ShellWordsError, splitWords } from "./shell-words.js";
+
+export class LauncherError extends Error {
+  constructor(
+    message: string,
+    readonly status = 1,
+  ) {
+    super(message);
+  }
+}
+
+export interface MultiNodeOptions {
+  program: string;
+  args: string[];
+  images?: number;
+  nodes?: number;
+  hosts?: string;
+  hostfile?: string;
+  rsh?: string;
+  label: boolean;
+  timeoutSeconds?: number;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
+  oversubscribe: boolean;
+  show: boolean;
+  defaultImages: number;
+  nodeExecutable: string;
+  pgascScript: string;
+  stdoutFd?: number;
+  stderrFd?: number;
+}
+
+/** Rendezvous ports for jobs on other hosts, where we cannot probe: below Linux's ephemeral range. */
+const REMOTE_PORT_FIRST = 20000;
+const REMOTE_PORT_END = 32000;
+
+/** Checks everything that does not need the program built: call it before building. */
+export function checkLaunchOptions(opts: MultiNodeOptions): void {
+  readHosts(opts);
+  tlsOf(opts);
+  rshWords(opts);
+}
+
+export async function runMultiNode(opts: MultiNodeOptions): Promise<number> {
+  const hosts = readHosts(opts);
+  const tls = tlsOf(opts);
+  const rsh = rshWords(opts);
+  const local = hosts === undefined || hosts.entries.every((e) => isLoopbackHost(addressOf(e.host)));
+  const rendezvousPort = local ? await freeLoopbackPort() : randomInt(REMOTE_PORT_FIRST, REMOTE_PORT_END);
+  if (tls && local) {
+    for (const path of [tls.cert, tls.key, tls.ca]) {
+      if (!existsSync(path)) throw new LauncherError(`pgasc: ${path}: no such file (TLS)`);
+    }
+  }
+
+  let plan: JobPlan;
+  try {
+    plan = planJob({
+      program: opts.program,
+      args: opts.args,
+      images: opts.images,
+      nodes: opts.nodes,
+      hosts: hosts?.entries,
+      hostsOrigin: hosts?.origin,
+      rsh,
+      label: opts.label,
+      timeoutSeconds: opts.timeoutSeconds,
+      tls,
+      oversubscribe: opts.oversubscribe,
+      defaultImages: opts.defaultImages,
+      rendezvousPort,
+      nodeExecutable: opts.nodeExecutable,
+      pgascScript: opts.pgascScript,
+    });
+  } catch (e) {
+    if (e instanceof PlanError) throw new LauncherError(`pgasc: ${e.message}`, 2);
+    throw e;
+  }
+
+  if (opts.show) {
+    const text = plan.nodes.map((n) => showCommand(n) + "\n").join("");
+    writeAllSync(opts.stdoutFd ?? 1, Buffer.from(text));
+    return 0;
+  }
+  // A fresh secret per job: nodes refuse every call that does not carry it.
+  const token = randomBytes(32).toString("hex");
+  return superviseJob(plan, {
+    token,
+    stdoutFd: opts.stdoutFd,
+    stderrFd: opts.stderrFd,
+    timeoutSeconds: opts.timeoutSeconds,
+  });
+}
+
+/** The host entries of -H or --hostfile, with where they came from; undefined for a run here. */
+function readHosts(opts: MultiNodeOptions): { entries: HostEntry[]; origin: string } | undefined {
+  if (opts.hosts !== undefined && opts.hostfile !== undefined) {
+    throw new LauncherError("pgasc: give either -H/--hosts or --hostfile, not both", 2);
+  }
+  try {
+    if (opts.hosts !== undefined) return { entries: parseHostList(opts.hosts), origin: "--hosts" };
+    if (opts.hostfile !== undefined) {
+      const file = opts.hostfile;
+      if (!existsSync(file)) throw new LauncherError(`pgasc: ${file}: no such hostfile`);
+      if (statSync(file).isDirectory()) throw new LauncherError(`pgasc: ${file}: is a directory, not a hostfile`);
+      let text: string;
+      try {
+        text = readFileSync(file, "utf8");
+      } catch (e) {
+        throw new LauncherError(`pgasc: ${file}: cannot read the hostfile: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      return { entries: parseHostfile(text, file), origin: file };
+    }
+  } catch (e) {
+    if (e instanceof HostSpecError) throw new LauncherError(`pgasc: ${e.message}`, 2);
+    throw e;
+  }
+  if (opts.rsh !== undefined) throw new LauncherError("pgasc: --rsh needs -H/--hosts or --hostfile", 2);
+  return undefined;
+}
+
+function tlsOf(opts: MultiNodeOptions): TlsFiles | undefined {
+  const given = [opts.tlsCert, opts.tlsKey, opts.tlsCa].filter((v) => v !== undefined).length;
+  if (given === 0) return undefined;
+  if (given < 3) throw new LauncherError("pgasc: TLS needs all three of --tls-cert, --tls-key and --tls-ca", 2);
+  return { cert: opts.tlsCert!, key: opts.tlsKey!, ca: opts.tlsCa! };
+}
+
+function rshWords(opts: MultiNodeOptions): string[] {
+  try {
+    const words = splitWords(opts.rsh ?? "ssh");
+    if (words.length === 0) throw new LauncherError("pgasc: --rsh is empty", 2);
+    return words;
+  } catch (e) {
+    if (e instanceof ShellWordsError) throw new LauncherError(`pgasc: --rsh: ${e.message}`, 2);
+    throw e;
+  }
+}
+
+/** A port that was free on 127.0.0.1 a moment ago (node 0 binds it next). */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
