@@ -1,18 +1,19 @@
 // `npm run bench` (= build, then node dist/bench/run.js [--quick] [--repeats N] [--only TEXT]
 // [--no-extras]): runs the suite of issue 5 — pgasc kernels vs OpenCoarrays and hand-written JS
-// — and prints the table, writing bench/results/latest.json and latest.html.
+// — and prints the table, writing bench/results/latest.json, latest.html and latest.md.
 
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { builtModule, commandOf, compileFortranPeer, runCommand, which, type Paths } from "./harness/exec.js";
 import { buildCatalogue, jobKey, type Figure, type Job, type Source } from "./harness/figures.js";
-import { formatGoalSummary, formatTable, type ChartPoint, type FigureResult, type Report, type SideResult } from "./harness/report.js";
+import { formatGoalSummary, formatMarkdown, formatTable, type ChartPoint, type FigureResult, type Report, type SideResult } from "./harness/report.js";
 import { renderHtml } from "./harness/report-html.js";
 import { evaluateGoal, median, parseResultLines, shortfall, speedRatio } from "./harness/results.js";
 
 interface Options {
+  renderOnly: boolean;
   quick: boolean;
   repeats: number;
   only: string[];
@@ -20,7 +21,7 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { quick: false, repeats: 3, only: [], extras: true };
+  const o: Options = { renderOnly: false, quick: false, repeats: 3, only: [], extras: true };
   let repeatsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -28,8 +29,9 @@ function parseOptions(argv: string[]): Options {
     else if (a === "--repeats") (o.repeats = Math.max(1, Number(argv[++i]))), (repeatsGiven = true);
     else if (a === "--only") o.only.push(argv[++i] ?? "");
     else if (a === "--no-extras") o.extras = false;
+    else if (a === "--render-only") o.renderOnly = true;
     else if (a === "--help" || a === "-h") {
-      console.log("usage: node dist/bench/run.js [--quick] [--repeats N] [--only TEXT]... [--no-extras]");
+      console.log("usage: node dist/bench/run.js [--quick] [--repeats N] [--only TEXT]... [--no-extras] [--render-only]");
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -71,6 +73,12 @@ function describe(job: Job): string {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.renderOnly) {
+    // re-render the last run's JSON (after a change to the report writers), measuring nothing
+    const report = JSON.parse(readFileSync(join(paths.results, "latest.json"), "utf8")) as Report;
+    writeReport(report);
+    return;
+  }
   const started = Date.now();
   mkdirSync(join(paths.results, "build"), { recursive: true });
   const notes: string[] = [];
@@ -82,6 +90,8 @@ async function main(): Promise<void> {
 
   let figures = buildCatalogue({ quick: options.quick, crossNodeUnavailable: crossNode, samples });
   if (options.only.length) figures = figures.filter((f) => options.only.some((o) => f.id.includes(o) || f.group.includes(o)));
+  const groupOrder = [...new Set(figures.map((f) => f.group))];
+  figures = figures.map((f, i) => ({ f, i })).sort((a, b) => groupOrder.indexOf(a.f.group) - groupOrder.indexOf(b.f.group) || a.i - b.i).map((x) => x.f);
 
   // --- peers: find OpenCoarrays, compile the Fortran programs the figures need --------------
   const binaries = new Map<string, string>();
@@ -210,19 +220,24 @@ async function main(): Promise<void> {
     charts,
     extras,
   };
-  writeFileSync(join(paths.results, "latest.json"), JSON.stringify(report, null, 2) + "\n");
-  writeFileSync(join(paths.results, "latest.html"), renderHtml(report));
-
-  console.log("\n" + formatTable(report));
-  for (const e of extras) console.log(`\n== ${e.name}\n${e.output}`);
-  if (notes.length) console.log("\nNotes:\n" + notes.map((n) => `- ${n}`).join("\n"));
-  console.log("\nGoals:\n" + formatGoalSummary(report));
-  console.log(`\nWrote bench/results/latest.json and bench/results/latest.html (${report.seconds.toFixed(0)} s).`);
+  writeReport(report);
   const invalid = [...outcomes.values()].filter((o) => o.invalid);
   if (invalid.length) {
     console.log(`\n${invalid.length} program(s) failed their own validation:\n` + invalid.map((o) => `- ${o.command}: ${o.invalid}`).join("\n"));
     process.exitCode = 1;
   }
+}
+
+function writeReport(report: Report): void {
+  mkdirSync(paths.results, { recursive: true });
+  writeFileSync(join(paths.results, "latest.json"), JSON.stringify(report, null, 2) + "\n");
+  writeFileSync(join(paths.results, "latest.html"), renderHtml(report));
+  writeFileSync(join(paths.results, "latest.md"), formatMarkdown(report));
+  console.log("\n" + formatTable(report));
+  for (const e of report.extras) console.log(`\n== ${e.name}\n${e.output}`);
+  if (report.notes.length) console.log("\nNotes:\n" + report.notes.map((n) => `- ${n}`).join("\n"));
+  console.log("\nGoals:\n" + formatGoalSummary(report));
+  console.log(`\nWrote bench/results/latest.{json,html,md} (run took ${report.seconds.toFixed(0)} s).`);
 }
 
 function chartPoints(f: Figure, pgasc: SideResult | null, peer: SideResult | null, out: ChartPoint[]): void {

@@ -77,8 +77,8 @@ function countsFor(images: number, transport: "shm" | "tcp", quick: boolean): Co
     transport === "tcp"
       ? { latency: 5000, sync: 2000, cosum: 500, fineputTotal: 20000, bandwidth: 100, gupsTotal: 20000 }
       : images <= 4
-        ? { latency: 100000, sync: 10000, cosum: 2000, fineputTotal: 400000, bandwidth: 500, gupsTotal: 400000 }
-        : { latency: 20000, sync: 1000, cosum: 300, fineputTotal: 32000, bandwidth: 100, gupsTotal: 40000 };
+        ? { latency: 100000, sync: 50000, cosum: 20000, fineputTotal: 400000, bandwidth: 500, gupsTotal: 400000 }
+        : { latency: 20000, sync: 2000, cosum: 1000, fineputTotal: 200000, bandwidth: 100, gupsTotal: 40000 };
   const out = { ...c };
   for (const k of Object.keys(out) as (keyof Counts)[]) out[k] = Math.max(1, Math.round(out[k] * scale));
   return out;

@@ -109,3 +109,19 @@ export function formatGoalSummary(report: Report): string {
   }
   return out.join("\n");
 }
+
+/** The table as Markdown (bench/results/latest.md), for pasting into docs/performance.md. */
+export function formatMarkdown(report: Report): string {
+  const esc = (t: string) => t.replace(/\|/g, "\\|");
+  const lines: string[] = [];
+  let group = "";
+  for (const f of report.figures) {
+    if (f.group !== group) {
+      group = f.group;
+      lines.push("", `**${esc(group)}**`, "", "| figure | unit | pgasc | peer | peer value | ratio | goal | met? |", "| --- | --- | ---: | --- | ---: | ---: | --- | --- |");
+    }
+    const verdict = f.verdict === "none" ? "" : f.verdict === "met" ? "yes" : f.verdict === "missed" ? `**no** (×${f.shortfall?.toFixed(1) ?? "?"} short)` : "pending";
+    lines.push(`| ${esc(f.label)} | ${esc(f.unit)} | ${sideText(f.pgasc)} | ${esc(f.peerName)} | ${sideText(f.peer)} | ${f.ratio === null ? "" : `${f.ratio.toFixed(2)}×`} | ${esc(f.goal ?? "")} | ${verdict} |`);
+  }
+  return lines.join("\n").trim() + "\n";
+}
