@@ -182,8 +182,9 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
       maybeFinish();
       return;
     }
-    if (!node.ready) {
-      say(`pgasc: ${startFailure(node, code, signal)}`);
+    // A node killed by a signal has lost its images, whether or not it had said it started.
+    if (!node.ready && signal === null) {
+      say(`pgasc: ${startFailure(node, code)}`);
       fail(Status.failed);
       return;
     }
@@ -208,8 +209,8 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
     if (nodes.every((n) => n.exited)) teardown();
   }
 
-  function startFailure(node: NodeState, code: number | null, signal: NodeJS.Signals | null): string {
-    const how = signal !== null ? `was killed by ${signal}` : `exited with status ${code}`;
+  function startFailure(node: NodeState, code: number | null): string {
+    const how = `exited with status ${code}`;
     const last = node.earlyStderr.filter((l) => l.trim() !== "").pop();
     const detail = last === undefined ? "" : `: ${last.trim()}`;
     if (node.launch.remoteHost !== undefined) {
