@@ -1,91 +1,11 @@
 // Entry point of one image thread (smp conduit). Consumes workerData from node.ts (rank, size,
-// control block, port, program URL, args); loads the compiled program module, runs its
-// `main(rt)` synchronously and turns every way it can end into stop / abort for the launcher.
+// control block, port, program URL, args); runs the program on an SmpCore (image-runner.ts).
 
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { workerData, type MessagePort } from "node:worker_threads";
-import { ABI_VERSION } from "../../abi/abi.js";
-import { PgasRuntime } from "../../abi/runtime.js";
+import { workerData } from "node:worker_threads";
+import { runImage, type ImageWorkerData } from "./image-runner.js";
 import { SmpCore } from "./smp-core.js";
-import { describeUncaught } from "./uncaught.js";
 
-export interface ImageWorkerData {
-  rank: number;
-  size: number;
-  control: SharedArrayBuffer;
-  port: MessagePort;
-  programUrl: string;
-  args: string[];
-  label: boolean;
-  stdoutFd: number;
-  stderrFd: number;
-}
-
-interface ProgramModule {
-  abiVersion?: number;
-  sourceFile?: string;
-  sourceLines?: string[];
-  sites?: number[][];
-  main?: (rt: PgasRuntime) => void;
-}
-
-function isSignal(error: unknown, kind: "stop" | "abort"): boolean {
-  return typeof error === "object" && error !== null && (error as { pgasSignal?: string }).pgasSignal === kind;
-}
-
-async function runImage(data: ImageWorkerData): Promise<void> {
-  const core = new SmpCore(data);
-  const loadFailure = (message: string) => {
-    if (core.beginAbort(1)) {
-      core.writeErr(`pgasc: image ${data.rank}: ${message}\n`, true);
-      core.finishAbort();
-    }
-  };
-  let program: ProgramModule;
-  try {
-    program = (await import(data.programUrl)) as ProgramModule;
-  } catch (error) {
-    loadFailure(`cannot load the program ${data.programUrl}: ${(error as Error)?.message ?? String(error)}`);
-    return;
-  }
-  if (program.abiVersion !== ABI_VERSION || typeof program.main !== "function") {
-    loadFailure(`the program was compiled for runtime ABI ${String(program.abiVersion)}, this runtime has ABI ${ABI_VERSION}; rebuild it`);
-    return;
-  }
-  const rt = new PgasRuntime(
-    core,
-    { sourceFile: program.sourceFile ?? "program", sourceLines: program.sourceLines ?? [], sites: program.sites ?? [] },
-    data.args,
-    data.label,
-  );
-  try {
-    program.main(rt);
-  } catch (error) {
-    if (isSignal(error, "abort")) return;
-    if (!isSignal(error, "stop")) {
-      const programText = readProgram(data.programUrl);
-      const { message, position } = describeUncaught(error, data.programUrl, programText);
-      try {
-        rt.report(message, position);
-      } catch {
-        // report always unwinds with the abort signal
-      }
-      return;
-    }
-  }
-  // Ended normally (end of program or `stop`): the memory stays mapped by the other images; the
-  // launcher waits for every image, which is the end-of-program synchronisation.
-  core.markStopped();
-}
-
-function readProgram(url: string): string {
-  try {
-    return readFileSync(fileURLToPath(url), "utf8");
-  } catch {
-    return "";
-  }
-}
+export type { ImageWorkerData } from "./image-runner.js";
 
 const data = workerData as ImageWorkerData;
-runImage(data).finally(() => data.port.close());
+runImage(data, new SmpCore(data)).finally(() => data.port.close());

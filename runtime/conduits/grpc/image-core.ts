@@ -1,0 +1,326 @@
+// The grpc conduit, image side: the smp Core for this node's images (shared memory) plus remote
+// operations that post wire-encoded requests to the node's main thread (the progress engine) and
+// block in Atomics.wait on this image's reply slot. Consumes the smp options, the link slot and the
+// node layout; produces the Core. Non-blocking puts are aggregated per destination node.
+
+import type { Rect, TypedArray } from "../../abi/abi.js";
+import { AbortSignal, elemSize, type AtomicCodeValue, type ElemKind, type GatherRange } from "../../core/core.js";
+import { nodeOfImage } from "../../launcher/node-config.js";
+import { Global } from "../smp/control-block.js";
+import { SmpCore, type SmpCoreOptions } from "../smp/smp-core.js";
+import { OpWriter } from "./wire.js";
+import { receiveMessageOnPort } from "node:worker_threads";
+
+/** Words of an image's reply slot (Int32 view of its link SharedArrayBuffer). */
+export const Link = {
+  /** Tag of the last request answered (the image waits until it equals its request's tag). */
+  REPLY_TAG: 0,
+  /** How the answer came: see ReplyStatus. */
+  REPLY_STATUS: 1,
+  /** Bytes of inline data at INLINE_OFFSET. */
+  REPLY_LENGTH: 2,
+  /** Puts of this image that their targets acknowledged. */
+  ACKED: 3,
+} as const;
+export const ReplyStatus = { INLINE: 0, ERROR: 1, ON_PORT: 2 } as const;
+/** Byte offset of the reply value (Float64) and of inline reply data. */
+export const VALUE_OFFSET = 16;
+export const INLINE_OFFSET = 32;
+export const INLINE_CAPACITY = 480;
+export const LINK_BYTES = INLINE_OFFSET + INLINE_CAPACITY;
+
+/** Image → main thread messages of the grpc conduit (besides smp's alloc/abort). */
+export type GrpcToMain =
+  | { t: "send"; node: number; ops: Uint8Array }
+  | { t: "ringKeyAll"; key: number }
+  | { t: "barrier"; gather: GatherRange | null }
+  | { t: "stopped" }
+  | { t: "abortClaim"; status: number; tag: number };
+
+/** Flush a destination's put buffer beyond this many bytes. */
+const PUT_BUFFER_BYTES = 64 * 1024;
+/** Largest payload of one operation: bigger transfers are split. */
+export const CHUNK_BYTES = 4 * 1024 * 1024;
+/** Wait for acknowledgements once this many put bytes are unacknowledged (bounds memory). */
+const MAX_UNACKED_BYTES = 32 * 1024 * 1024;
+const MAX_UNACKED_PUTS = 200_000;
+const REPLY_SPIN_MICROS = 30;
+const CLAIM_TIMEOUT_MS = 5000;
+
+export interface GrpcCoreOptions extends SmpCoreOptions {
+  nodeFirst: number;
+  nodeEnd: number;
+  nodeCount: number;
+  link: SharedArrayBuffer;
+}
+
+export class GrpcCore extends SmpCore {
+  private readonly nodeCount: number;
+  private readonly link: Int32Array;
+  private readonly linkView: DataView;
+  private readonly linkBytes: Uint8Array;
+  private readonly node: number;
+  private readonly putWriters: OpWriter[];
+  private putsSent = 0;
+  private unackedBytes = 0;
+  private nextTag = 0;
+
+  constructor(opts: GrpcCoreOptions) {
+    super(opts);
+    this.nodeCount = opts.nodeCount;
+    this.link = new Int32Array(opts.link);
+    this.linkView = new DataView(opts.link);
+    this.linkBytes = new Uint8Array(opts.link);
+    this.node = nodeOfImage(this.size, this.nodeCount, this.rank);
+    this.putWriters = Array.from({ length: this.nodeCount }, () => new OpWriter(1024));
+  }
+
+  private isLocal(image: number): boolean {
+    return image >= this.nodeFirst && image < this.nodeEnd;
+  }
+
+  private nodeOf(image: number): number {
+    return nodeOfImage(this.size, this.nodeCount, image);
+  }
+
+  private post(message: GrpcToMain, transfer: ArrayBuffer[] = []): void {
+    this.port.postMessage(message, transfer);
+  }
+
+  /** Hands operations for `node` to the progress engine (the bytes are transferred, not copied). */
+  private sendOps(node: number, writer: OpWriter): void {
+    const bytes = writer.take();
+    const owned = new Uint8Array(bytes.length);
+    owned.set(bytes);
+    this.post({ t: "send", node, ops: owned }, [owned.buffer]);
+  }
+
+  private flushPuts(node: number): void {
+    const writer = this.putWriters[node];
+    if (writer.count > 0) this.sendOps(node, writer);
+  }
+
+  /** A blocking request: earlier puts to the node go first (same stream, so they land first). */
+  private request(node: number, write: (w: OpWriter, tag: number) => void): void {
+    this.flushPuts(node);
+    const tag = (this.nextTag = (this.nextTag + 1) & 0x7fffffff || 1);
+    const writer = new OpWriter(64);
+    write(writer, tag);
+    this.sendOps(node, writer);
+    this.waitReply(tag, true);
+    if (Atomics.load(this.link, Link.REPLY_STATUS) === ReplyStatus.ERROR) {
+      const message = receiveMessageOnPort(this.port)?.message as string | undefined;
+      throw new Error(`remote operation refused by node ${node}: ${message ?? "(no message)"}`);
+    }
+  }
+
+  /** Waits until the reply slot shows `tag`; throws AbortSignal once the job aborts (if asked). */
+  private waitReply(tag: number, abortable: boolean, timeoutMs = Infinity): boolean {
+    const link = this.link;
+    if (Atomics.load(link, Link.REPLY_TAG) === tag) return true;
+    if (this.spinMicros > 0) {
+      const deadline = performance.now() + REPLY_SPIN_MICROS / 1000;
+      while (performance.now() < deadline) if (Atomics.load(link, Link.REPLY_TAG) === tag) return true;
+    }
+    const giveUp = performance.now() + timeoutMs;
+    for (;;) {
+      const seen = Atomics.load(link, Link.REPLY_TAG);
+      if (seen === tag) return true;
+      if (abortable && Atomics.load(this.words, Global.ABORT) !== 0) throw new AbortSignal();
+      if (performance.now() > giveUp) return false;
+      Atomics.wait(link, Link.REPLY_TAG, seen, 200);
+    }
+  }
+
+  /** The reply's data: inline in the slot, or a message on the port for large replies. */
+  private replyBytes(): Uint8Array {
+    if (Atomics.load(this.link, Link.REPLY_STATUS) === ReplyStatus.ON_PORT) {
+      return receiveMessageOnPort(this.port)!.message as Uint8Array;
+    }
+    const length = Atomics.load(this.link, Link.REPLY_LENGTH);
+    return this.linkBytes.slice(INLINE_OFFSET, INLINE_OFFSET + length);
+  }
+
+  private replyValue(): number {
+    return this.linkView.getFloat64(VALUE_OFFSET, true);
+  }
+
+  // --- remote memory ------------------------------------------------------------------------
+
+  override remoteGet(segment: number, image: number, elem: ElemKind, offset: number): number {
+    const size = elemSize(elem);
+    this.request(this.nodeOf(image), (w, tag) => w.get(this.rank, tag, size, segment, image, offset, 1));
+    const view = this.linkView;
+    if (Atomics.load(this.link, Link.REPLY_LENGTH) !== size) throw new Error("internal error: short reply to a get");
+    return size === 8 ? view.getFloat64(INLINE_OFFSET, true) : size === 4 ? view.getInt32(INLINE_OFFSET, true) : view.getUint8(INLINE_OFFSET);
+  }
+
+  override remotePut(segment: number, image: number, elem: ElemKind, offset: number, value: number): void {
+    const node = this.nodeOf(image);
+    const writer = this.putWriters[node];
+    writer.putScalar(this.rank, elemSize(elem), segment, image, offset, value);
+    this.putsSent++;
+    if (writer.length >= PUT_BUFFER_BYTES) this.flushPuts(node);
+    if (this.putsSent - Atomics.load(this.link, Link.ACKED) > MAX_UNACKED_PUTS) this.completePuts();
+  }
+
+  override remoteGetRect(segment: number, image: number, elem: ElemKind, rect: Rect): TypedArray {
+    const size = elemSize(elem);
+    const node = this.nodeOf(image);
+    const result = newArray(elem, rect.n0 * rect.n1);
+    const resultBytes = new Uint8Array(result.buffer);
+    let done = 0;
+    for (const piece of splitRect(rect, Math.max(1, Math.floor(CHUNK_BYTES / size)))) {
+      const sequence = piece.n1 === 1 && (piece.n0 <= 1 || piece.s0 === 1);
+      this.request(node, (w, tag) => {
+        if (sequence) w.get(this.rank, tag, size, segment, image, piece.offset, piece.n0);
+        else w.getRect(this.rank, tag, size, segment, image, piece);
+      });
+      const bytes = this.replyBytes();
+      const expected = piece.n0 * piece.n1 * size;
+      if (bytes.length !== expected) throw new Error(`internal error: reply of ${bytes.length} bytes, expected ${expected}`);
+      resultBytes.set(bytes, done);
+      done += expected;
+    }
+    return result;
+  }
+
+  override remotePutRect(segment: number, image: number, elem: ElemKind, rect: Rect, packed: TypedArray): void {
+    const size = elemSize(elem);
+    const node = this.nodeOf(image);
+    const writer = this.putWriters[node];
+    const bytes = new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength);
+    let done = 0;
+    for (const piece of splitRect(rect, Math.max(1, Math.floor(CHUNK_BYTES / size)))) {
+      const length = piece.n0 * piece.n1 * size;
+      const payload = bytes.subarray(done, done + length);
+      done += length;
+      if (piece.n1 === 1 && (piece.n0 <= 1 || piece.s0 === 1)) writer.put(this.rank, size, segment, image, piece.offset, payload);
+      else writer.putRect(this.rank, size, segment, image, piece, payload);
+      this.putsSent++;
+      this.unackedBytes += length;
+      if (writer.length >= PUT_BUFFER_BYTES) this.flushPuts(node);
+      if (this.unackedBytes > MAX_UNACKED_BYTES) this.completePuts();
+    }
+  }
+
+  override remoteAtomic(segment: number, image: number, index: number, op: AtomicCodeValue, value: number, expected: number): number {
+    this.request(this.nodeOf(image), (w, tag) => w.atomic(this.rank, tag, op, segment, image, index, value, expected));
+    return this.replyValue();
+  }
+
+  override completePuts(): void {
+    for (let node = 0; node < this.nodeCount; node++) this.flushPuts(node);
+    const link = this.link;
+    for (;;) {
+      const acked = Atomics.load(link, Link.ACKED);
+      if (acked === this.putsSent) break;
+      if (Atomics.load(this.words, Global.ABORT) !== 0) throw new AbortSignal();
+      Atomics.wait(link, Link.ACKED, acked, 200);
+    }
+    this.unackedBytes = 0;
+  }
+
+  // --- control words of remote images ---------------------------------------------------------
+
+  private remoteCtl(image: number, word: number, op: AtomicCodeValue, value: number, expected: number): number {
+    this.request(this.nodeOf(image), (w, tag) => w.ctl(this.rank, tag, op, image, word, value, expected));
+    return this.replyValue();
+  }
+
+  override ctlLoad(image: number, word: number): number {
+    return this.isLocal(image) ? super.ctlLoad(image, word) : this.remoteCtl(image, word, 0, 0, 0);
+  }
+  override ctlStore(image: number, word: number, value: number): void {
+    if (this.isLocal(image)) super.ctlStore(image, word, value);
+    else this.remoteCtl(image, word, 1, value, 0);
+  }
+  override ctlAdd(image: number, word: number, delta: number): number {
+    return this.isLocal(image) ? super.ctlAdd(image, word, delta) : this.remoteCtl(image, word, 2, delta, 0);
+  }
+  override ctlCas(image: number, word: number, expected: number, desired: number): number {
+    return this.isLocal(image) ? super.ctlCas(image, word, expected, desired) : this.remoteCtl(image, word, 6, desired, expected);
+  }
+
+  override ring(image: number): void {
+    if (this.isLocal(image)) {
+      super.ring(image);
+      return;
+    }
+    const node = this.nodeOf(image);
+    this.flushPuts(node);
+    const writer = new OpWriter(32);
+    writer.ring(this.rank, image);
+    this.sendOps(node, writer);
+  }
+
+  override ringKey(key: number): void {
+    super.ringKey(key);
+    if (this.nodeCount > 1) this.post({ t: "ringKeyAll", key });
+  }
+
+  // --- segments and barriers ------------------------------------------------------------------
+
+  override completeNodeArrival(gather: GatherRange | null): void {
+    // The progress engine joins the other nodes, fills the mirrors, then advances the generation.
+    this.post({ t: "barrier", gather });
+  }
+
+  // --- job state ------------------------------------------------------------------------------
+
+  override markStopped(): void {
+    this.completePuts();
+    super.markStopped();
+    this.post({ t: "stopped" });
+  }
+
+  /**
+   * First abort of the whole job: locally first (compare-exchange on ABORT), then node 0 decides
+   * between the nodes, so the message of exactly one image or node is printed.
+   */
+  override beginAbort(status: number): boolean {
+    if (!super.beginAbort(status)) return false;
+    if (this.nodeCount === 1) return true;
+    const tag = (this.nextTag = (this.nextTag + 1) & 0x7fffffff || 1);
+    this.post({ t: "abortClaim", status, tag });
+    // Node 0 unreachable: report anyway (the lost-node path ends the job).
+    if (!this.waitReply(tag, false, CLAIM_TIMEOUT_MS)) return true;
+    return this.replyValue() === 1;
+  }
+}
+
+function newArray(elem: ElemKind, count: number): TypedArray {
+  if (elem === "float") return new Float64Array(count);
+  if (elem === "bool") return new Uint8Array(count);
+  return new Int32Array(count);
+}
+
+/**
+ * Splits a rectangle into pieces of at most maxElems elements, in (a, b) order: whole rows when
+ * rows fit, else runs along a row. Each piece is again a Rect of the same array.
+ */
+export function splitRect(rect: Rect, maxElems: number): Rect[] {
+  const count = rect.n0 * rect.n1;
+  if (count <= maxElems) return [rect];
+  const pieces: Rect[] = [];
+  if (rect.n1 === 1) {
+    for (let a = 0; a < rect.n0; a += maxElems) {
+      pieces.push({ offset: rect.offset + a * rect.s0, n0: Math.min(maxElems, rect.n0 - a), s0: rect.s0, n1: 1, s1: 0 });
+    }
+    return pieces;
+  }
+  if (rect.n1 <= maxElems) {
+    const rows = Math.floor(maxElems / rect.n1);
+    for (let a = 0; a < rect.n0; a += rows) {
+      pieces.push({ offset: rect.offset + a * rect.s0, n0: Math.min(rows, rect.n0 - a), s0: rect.s0, n1: rect.n1, s1: rect.s1 });
+    }
+    return pieces;
+  }
+  for (let a = 0; a < rect.n0; a++) {
+    for (let b = 0; b < rect.n1; b += maxElems) {
+      pieces.push({ offset: rect.offset + a * rect.s0 + b * rect.s1, n0: Math.min(maxElems, rect.n1 - b), s0: rect.s1, n1: 1, s1: 0 });
+    }
+  }
+  return pieces;
+}
+

@@ -1,0 +1,430 @@
+// The grpc conduit's network layer: a raw gRPC service (Buffer passthrough, no protobuf) with a
+// unary Register (rendezvous on node 0) and a bidirectional Link stream per node pair; the job
+// token is checked on every call; TLS when configured. Consumes a NodeConfig and frame/loss
+// callbacks; produces per-node channels whose small writes are batched into one frame per tick.
+
+import { timingSafeEqual } from "node:crypto";
+import { readFileSync } from "node:fs";
+import * as grpc from "@grpc/grpc-js";
+import type { NodeConfig } from "../../launcher/node-config.js";
+import { OpWriter, frameOf } from "./wire.js";
+
+export const REGISTER_PATH = "/pgasc.Node/Register";
+export const LINK_PATH = "/pgasc.Node/Link";
+export const TOKEN_HEADER = "pgasc-token";
+export const NODE_HEADER = "pgasc-node";
+const CONNECT_TIMEOUT_MS = 60_000;
+
+const passthrough = (buffer: Buffer) => buffer;
+
+/** The raw service: frames are Buffers in both directions (our own framing, wire.ts). */
+export const NODE_SERVICE: grpc.ServiceDefinition = {
+  Register: {
+    path: REGISTER_PATH,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: passthrough,
+    requestDeserialize: passthrough,
+    responseSerialize: passthrough,
+    responseDeserialize: passthrough,
+  },
+  Link: {
+    path: LINK_PATH,
+    requestStream: true,
+    responseStream: true,
+    requestSerialize: passthrough,
+    requestDeserialize: passthrough,
+    responseSerialize: passthrough,
+    responseDeserialize: passthrough,
+  },
+};
+
+/** Message sizes are ours to bound (bulk transfers are chunked at 4 MiB): lift grpc-js limits. */
+export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  "grpc.max_receive_message_length": -1,
+  "grpc.max_send_message_length": -1,
+  "grpc-node.flow_control_window": 8 * 1024 * 1024,
+  "grpc.use_local_subchannel_pool": 1,
+};
+
+/** Where a frame came from and how to answer it. node is null for streams that are not a peer. */
+export interface Channel {
+  readonly node: number | null;
+  send(ops: Uint8Array): void;
+}
+
+export interface NetHandlers {
+  onFrame(frame: Buffer, channel: Channel): void;
+  onPeerLost(node: number): void;
+}
+
+type Stream = grpc.ClientDuplexStream<Buffer, Buffer> | grpc.ServerDuplexStream<Buffer, Buffer>;
+
+/** A stream with small writes gathered into one frame per event-loop turn. */
+class StreamChannel implements Channel {
+  private pending: Uint8Array[] = [];
+  private scheduled = false;
+  alive = true;
+  bye = false;
+
+  constructor(
+    readonly node: number | null,
+    readonly stream: Stream,
+  ) {}
+
+  send(ops: Uint8Array): void {
+    if (!this.alive) return;
+    this.pending.push(ops);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (!this.alive || this.pending.length === 0) return;
+    const frame = frameOf(this.pending);
+    this.pending = [];
+    try {
+      this.stream.write(frame);
+    } catch {
+      this.alive = false;
+    }
+  }
+
+  end(): void {
+    this.flush();
+    if (!this.alive) return;
+    this.alive = false;
+    try {
+      this.stream.end();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+export function tokenMatches(metadata: grpc.Metadata, token: string): boolean {
+  const given = metadata.get(TOKEN_HEADER)[0];
+  if (typeof given !== "string") return false;
+  const a = Buffer.from(given, "utf8");
+  const b = Buffer.from(token, "utf8");
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function clientCredentials(config: NodeConfig): grpc.ChannelCredentials {
+  if (!config.tls) return grpc.credentials.createInsecure();
+  return grpc.credentials.createSsl(readFileSync(config.tls.ca), readFileSync(config.tls.key), readFileSync(config.tls.cert));
+}
+
+function serverCredentials(config: NodeConfig): grpc.ServerCredentials {
+  if (!config.tls) return grpc.ServerCredentials.createInsecure();
+  return grpc.ServerCredentials.createSsl(
+    readFileSync(config.tls.ca),
+    [{ cert_chain: readFileSync(config.tls.cert), private_key: readFileSync(config.tls.key) }],
+    true,
+  );
+}
+
+export function jobMetadata(token: string, node: number | string): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  metadata.set(TOKEN_HEADER, token);
+  metadata.set(NODE_HEADER, String(node));
+  return metadata;
+}
+
+interface Address {
+  host: string;
+  port: number;
+}
+
+/** Register request: u32 node, u32 port, host (utf8). Reply: u32 count, then per node u32 port, u16 length, host. */
+function encodeRegister(node: number, address: Address): Buffer {
+  const host = Buffer.from(address.host, "utf8");
+  const out = Buffer.alloc(8 + host.length);
+  out.writeUInt32LE(node, 0);
+  out.writeUInt32LE(address.port, 4);
+  host.copy(out, 8);
+  return out;
+}
+
+function encodeTable(table: Address[]): Buffer {
+  const parts = [Buffer.alloc(4)];
+  parts[0].writeUInt32LE(table.length, 0);
+  for (const entry of table) {
+    const host = Buffer.from(entry.host, "utf8");
+    const head = Buffer.alloc(6);
+    head.writeUInt32LE(entry.port, 0);
+    head.writeUInt16LE(host.length, 4);
+    parts.push(head, host);
+  }
+  return Buffer.concat(parts);
+}
+
+function decodeTable(buffer: Buffer, count: number): Address[] | null {
+  if (buffer.length < 4 || buffer.readUInt32LE(0) !== count) return null;
+  const table: Address[] = [];
+  let at = 4;
+  for (let i = 0; i < count; i++) {
+    if (buffer.length - at < 6) return null;
+    const port = buffer.readUInt32LE(at);
+    const length = buffer.readUInt16LE(at + 4);
+    if (buffer.length - at - 6 < length) return null;
+    table.push({ host: buffer.toString("utf8", at + 6, at + 6 + length), port });
+    at += 6 + length;
+  }
+  return table;
+}
+
+export class GrpcNet {
+  private readonly server = new grpc.Server(CHANNEL_OPTIONS);
+  private readonly clients: grpc.Client[] = [];
+  private readonly peers: (StreamChannel | undefined)[];
+  private readonly anonymous = new Set<StreamChannel>();
+  private boundPort = 0;
+  private registrations: (Address | undefined)[] = [];
+  private registerWaiters: { callback: grpc.sendUnaryData<Buffer> }[] = [];
+  private table: Address[] | null = null;
+  private peersReady: (() => void) | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly config: NodeConfig,
+    private readonly handlers: NetHandlers,
+  ) {
+    this.peers = new Array(config.nodeCount).fill(undefined);
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  /** Binds the server, rendezvouses through node 0 and opens a stream to every other node. */
+  async start(): Promise<void> {
+    const config = this.config;
+    this.server.addService(NODE_SERVICE, {
+      Register: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => this.onRegister(call, callback),
+      Link: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => this.onLink(call),
+    });
+    const port = config.nodeIndex === 0 && config.listenPort === 0 ? config.rendezvous.port : config.listenPort;
+    this.boundPort = await new Promise<number>((resolve, reject) =>
+      this.server.bindAsync(hostPort(config.listenHost, port), serverCredentials(config), (error, bound) =>
+        error ? reject(new Error(`cannot listen on ${hostPort(config.listenHost, port)}: ${error.message}`)) : resolve(bound),
+      ),
+    );
+    const me: Address = { host: config.advertiseHost, port: this.boundPort };
+    const ready = new Promise<void>((resolve) => (this.peersReady = resolve));
+    this.table = config.nodeIndex === 0 ? await this.collectRegistrations(me) : await this.register(me);
+    for (let node = 0; node < config.nodeIndex; node++) this.connect(node, this.table[node]);
+    this.checkPeersReady();
+    await withTimeout(ready, CONNECT_TIMEOUT_MS, () => {
+      const missing = this.peers.map((p, i) => (p || i === config.nodeIndex ? -1 : i)).filter((i) => i >= 0);
+      return `no stream from node(s) ${missing.join(", ")} after ${CONNECT_TIMEOUT_MS / 1000} s`;
+    });
+  }
+
+  private collectRegistrations(me: Address): Promise<Address[]> {
+    this.registrations[0] = me;
+    return withTimeout(
+      new Promise<Address[]>((resolve) => {
+        this.onAllRegistered = resolve;
+        this.maybeCompleteRendezvous();
+      }),
+      CONNECT_TIMEOUT_MS,
+      () => `rendezvous: node(s) ${[...Array(this.config.nodeCount).keys()].filter((i) => !this.registrations[i]).join(", ")} did not register`,
+    );
+  }
+
+  private onAllRegistered: ((table: Address[]) => void) | null = null;
+
+  private maybeCompleteRendezvous(): void {
+    for (let node = 0; node < this.config.nodeCount; node++) if (!this.registrations[node]) return;
+    const table = this.registrations as Address[];
+    const reply = encodeTable(table);
+    for (const waiter of this.registerWaiters) waiter.callback(null, reply);
+    this.registerWaiters = [];
+    this.onAllRegistered?.(table);
+  }
+
+  private onRegister(call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>): void {
+    if (!tokenMatches(call.metadata, this.config.token)) {
+      callback({ code: grpc.status.UNAUTHENTICATED, details: "missing or wrong job token" });
+      return;
+    }
+    const request = call.request;
+    if (this.config.nodeIndex !== 0 || request.length < 8) {
+      callback({ code: grpc.status.FAILED_PRECONDITION, details: "not a rendezvous request for node 0" });
+      return;
+    }
+    const node = request.readUInt32LE(0);
+    if (!(node >= 1 && node < this.config.nodeCount) || this.registrations[node]) {
+      callback({ code: grpc.status.INVALID_ARGUMENT, details: `node index ${node} is invalid or already registered` });
+      return;
+    }
+    this.registrations[node] = { port: request.readUInt32LE(4), host: request.toString("utf8", 8) };
+    this.registerWaiters.push({ callback });
+    this.maybeCompleteRendezvous();
+  }
+
+  private async register(me: Address): Promise<Address[]> {
+    const { host, port } = this.config.rendezvous;
+    const client = new grpc.Client(hostPort(host, port), clientCredentials(this.config), CHANNEL_OPTIONS);
+    this.clients.push(client);
+    const deadline = Date.now() + CONNECT_TIMEOUT_MS;
+    await new Promise<void>((resolve, reject) =>
+      client.waitForReady(deadline, (error) =>
+        error ? reject(new Error(`cannot reach the rendezvous at ${hostPort(host, port)}: ${error.message}`)) : resolve(),
+      ),
+    );
+    const reply = await new Promise<Buffer>((resolve, reject) =>
+      client.makeUnaryRequest(
+        REGISTER_PATH,
+        passthrough,
+        passthrough,
+        encodeRegister(this.config.nodeIndex, me),
+        jobMetadata(this.config.token, this.config.nodeIndex),
+        { deadline },
+        (error, value) => (error || !value ? reject(new Error(`rendezvous failed: ${error?.details ?? error?.message ?? "no reply"}`)) : resolve(value)),
+      ),
+    );
+    const table = decodeTable(reply, this.config.nodeCount);
+    if (!table) throw new Error("rendezvous: malformed node table");
+    return table;
+  }
+
+  private connect(node: number, address: Address): void {
+    const client = new grpc.Client(hostPort(address.host, address.port), clientCredentials(this.config), CHANNEL_OPTIONS);
+    this.clients.push(client);
+    const call = client.makeBidiStreamRequest(LINK_PATH, passthrough, passthrough, jobMetadata(this.config.token, this.config.nodeIndex), {});
+    this.attach(new StreamChannel(node, call), true);
+  }
+
+  private onLink(call: grpc.ServerDuplexStream<Buffer, Buffer>): void {
+    if (!tokenMatches(call.metadata, this.config.token)) {
+      call.emit("error", { code: grpc.status.UNAUTHENTICATED, details: "missing or wrong job token" });
+      return;
+    }
+    const claimed = Number(call.metadata.get(NODE_HEADER)[0]);
+    const isPeer = Number.isInteger(claimed) && claimed > this.config.nodeIndex && claimed < this.config.nodeCount && !this.peers[claimed];
+    this.attach(new StreamChannel(isPeer ? claimed : null, call), isPeer);
+  }
+
+  private attach(channel: StreamChannel, isPeer: boolean): void {
+    if (isPeer) this.peers[channel.node!] = channel;
+    else this.anonymous.add(channel);
+    let ended = false;
+    const onEnd = () => {
+      if (ended) return;
+      ended = true;
+      channel.alive = false;
+      this.anonymous.delete(channel);
+      if (isPeer && !this.closed) this.handlers.onPeerLost(channel.node!);
+    };
+    channel.stream.on("data", (frame: Buffer) => {
+      if (!this.closed) this.handlers.onFrame(frame, channel);
+    });
+    channel.stream.on("end", () => {
+      // The other side half-closed: close ours too (server side must finish the call).
+      try {
+        channel.stream.end();
+      } catch {
+        // already ended
+      }
+      onEnd();
+    });
+    channel.stream.on("error", onEnd);
+    channel.stream.on("close", onEnd);
+    if (isPeer) this.checkPeersReady();
+  }
+
+  private checkPeersReady(): void {
+    if (!this.table && this.config.nodeIndex !== 0) return;
+    for (let node = 0; node < this.config.nodeCount; node++) if (node !== this.config.nodeIndex && !this.peers[node]) return;
+    this.peersReady?.();
+  }
+
+  /** Queues operations for `node`; false when there is no live stream to it. */
+  send(node: number, ops: Uint8Array): boolean {
+    const peer = this.peers[node];
+    if (!peer || !peer.alive) return false;
+    peer.send(ops);
+    return true;
+  }
+
+  isAlive(node: number): boolean {
+    return this.peers[node]?.alive ?? false;
+  }
+
+  lowestLiveNode(): number {
+    for (let node = 0; node < this.config.nodeCount; node++) if (node === this.config.nodeIndex || this.isAlive(node)) return node;
+    return this.config.nodeIndex;
+  }
+
+  markBye(node: number): void {
+    const peer = this.peers[node];
+    if (peer) peer.bye = true;
+  }
+
+  saidBye(node: number): boolean {
+    return this.peers[node]?.bye ?? false;
+  }
+
+  allPeersSaidBye(): boolean {
+    for (let node = 0; node < this.config.nodeCount; node++) {
+      if (node !== this.config.nodeIndex && !(this.peers[node]?.bye ?? false)) return false;
+    }
+    return true;
+  }
+
+  broadcastBye(aborted: boolean, status: number): void {
+    const writer = new OpWriter(32);
+    writer.bye(aborted, status);
+    const ops = writer.take();
+    for (let node = 0; node < this.config.nodeCount; node++) if (node !== this.config.nodeIndex) this.send(node, ops);
+  }
+
+  /** Flushes and ends every stream, then stops the server and the clients. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    for (const peer of this.peers) peer?.flush();
+    this.closed = true;
+    for (const waiter of this.registerWaiters) waiter.callback({ code: grpc.status.UNAVAILABLE, details: "node is shutting down" });
+    this.registerWaiters = [];
+    // Give queued frames (the BYE) a moment to leave before the streams end.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const peer of this.peers) peer?.end();
+    for (const channel of this.anonymous) channel.end();
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, 500);
+      this.server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+    for (const client of this.clients) client.close();
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, describe: () => string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(describe())), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

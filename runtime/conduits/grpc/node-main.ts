@@ -1,0 +1,926 @@
+// One node process of a multi-node job (grpc conduit): the main thread is the progress engine. It
+// rendezvouses with the other nodes, keeps one bidirectional gRPC stream per node pair, starts this
+// node's images as worker threads, serves one-sided requests straight from their SharedArrayBuffers,
+// performs their outgoing operations, and runs barriers, allocations, stops and aborts between
+// nodes. Consumes a NodeConfig (runtime/launcher/node-config.ts); produces the job's exit status.
+
+import { writeSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
+import { pathToFileURL } from "node:url";
+import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
+import { Ctl, STATUS_STOPPED, applyAtomic, type GatherRange } from "../../core/core.js";
+import { imagesOfNode, type NodeConfig } from "../../launcher/node-config.js";
+import { checkRect } from "../../abi/rects.js";
+import { Global, createControlBlock, ctlIndex, imageWords } from "../smp/control-block.js";
+import type { FromMain, ToMain } from "../smp/smp-core.js";
+import { INLINE_CAPACITY, INLINE_OFFSET, LINK_BYTES, Link, ReplyStatus, VALUE_OFFSET, type GrpcToMain } from "./image-core.js";
+import { GrpcNet, type Channel } from "./net.js";
+import type { GrpcImageWorkerData } from "./worker.js";
+import {
+  GatherKind,
+  NO_IMAGE,
+  Op,
+  OpWriter,
+  decodeAbort,
+  decodeAtomic,
+  decodeCtl,
+  decodeGather,
+  decodeGet,
+  decodeI32,
+  decodePut,
+  decodeRect,
+  decodeStopped,
+  decodeU32,
+  decodeValue,
+  parseFrame,
+  type WireOp,
+} from "./wire.js";
+
+export const TIMEOUT_STATUS = 124;
+/** How long a node waits for the aborting image to print its message before ending it. */
+const WINNER_GRACE_MS = 3000;
+const CLAIM_TIMEOUT_MS = 3000;
+
+/** Runs this node's images until the job ends; returns the job's exit status. */
+export async function runNode(config: NodeConfig): Promise<number> {
+  return new NodeEngine(config).run();
+}
+
+interface AllocRequest {
+  name: string;
+  agree: number;
+  sab: SharedArrayBuffer;
+  mirror: boolean;
+}
+
+interface AllocState {
+  requests: (AllocRequest | undefined)[];
+  count: number;
+  contributed: boolean;
+}
+
+interface GatherState {
+  started: boolean;
+  round: number;
+  sentRound: number;
+  known: Map<number, Uint8Array>;
+  inbox: Map<number, Map<number, Buffer>>;
+  onDone?: (blocks: Map<number, Uint8Array>) => void;
+}
+
+interface SabViews {
+  u8: Uint8Array;
+  i32: Int32Array;
+}
+
+const EMPTY = new Uint8Array(0);
+
+export class NodeEngine {
+  readonly me: number;
+  readonly nodeCount: number;
+  readonly images: number;
+  readonly first: number;
+  readonly end: number;
+  private readonly words: Int32Array;
+  private readonly control: SharedArrayBuffer;
+  private readonly links: Int32Array[] = [];
+  private readonly linkViews: DataView[] = [];
+  private readonly linkSabs: SharedArrayBuffer[] = [];
+  private readonly workers: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+  private readonly exited = new Set<number>();
+  private readonly net: GrpcNet;
+
+  /** Segment id → parts of this node's images (index image - first). */
+  private readonly segments = new Map<number, SharedArrayBuffer[]>();
+  /** Segment id → mirrors of remote images' parts (collective scratch). */
+  private readonly mirrors = new Map<number, Map<number, SharedArrayBuffer>>();
+  private readonly views = new WeakMap<SharedArrayBuffer, SabViews>();
+  private nextSegmentId = 1;
+  private readonly allocs = new Map<number, AllocState>();
+  private readonly gathers = new Map<string, GatherState>();
+  private barrierStarted = 0;
+  private barrierDone = 0;
+  private deferredStops: { image: number; epoch: number }[] = [];
+  /** Images known to have stopped (this node's from their messages, others' from STOPPED). */
+  private readonly stoppedImages = new Set<number>();
+
+  private aborting = false;
+  private exitStatus = 0;
+  private terminating = false;
+  private ending = false;
+  private finished = false;
+  private waitingWinner = -1;
+  private abortWinner: { status: number; winner: number } | null = null;
+  private readonly mainClaims = new Map<number, (granted: boolean) => void>();
+  private nextMainTag = 1;
+  private resolveJob: ((status: number) => void) | null = null;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(readonly config: NodeConfig) {
+    this.me = config.nodeIndex;
+    this.nodeCount = config.nodeCount;
+    this.images = config.images;
+    [this.first, this.end] = imagesOfNode(config.images, config.nodeCount, config.nodeIndex);
+    this.control = createControlBlock(this.images);
+    this.words = new Int32Array(this.control);
+    this.net = new GrpcNet(config, {
+      onFrame: (frame, channel) => this.onFrame(frame, channel),
+      onPeerLost: (node) => this.onPeerLost(node),
+    });
+  }
+
+  private get localCount(): number {
+    return this.end - this.first;
+  }
+
+  private isLocal(image: number): boolean {
+    return image >= this.first && image < this.end;
+  }
+
+  private writeErr(text: string): void {
+    try {
+      writeSync(2, text);
+    } catch {
+      // stderr gone: nothing more to say
+    }
+  }
+
+  // --- lifecycle ------------------------------------------------------------------------------
+
+  async run(): Promise<number> {
+    const config = this.config;
+    if (!(Number.isInteger(config.nodeCount) && config.nodeCount >= 1 && config.nodeIndex >= 0 && config.nodeIndex < config.nodeCount)) {
+      this.writeErr(`pgasc: node ${config.nodeIndex}: invalid node index/count ${config.nodeIndex}/${config.nodeCount}\n`);
+      return 1;
+    }
+    if (!(Number.isInteger(config.images) && config.images >= config.nodeCount)) {
+      this.writeErr(`pgasc: ${config.images} image(s) cannot fill ${config.nodeCount} nodes\n`);
+      return 1;
+    }
+    const jobDone = new Promise<number>((resolve) => (this.resolveJob = resolve));
+    this.watchLauncher();
+    try {
+      await this.net.start();
+    } catch (error) {
+      this.writeErr(`pgasc: node ${this.me}: ${(error as Error).message}\n`);
+      this.finished = true;
+      await this.net.close();
+      return 1;
+    }
+    if (this.aborting) return jobDone;
+    this.startTimeout();
+    this.startWorkers();
+    return jobDone;
+  }
+
+  /** With PGASC_EXIT_ON_STDIN_EOF=1 the launcher holds our stdin: its end means the launcher is gone. */
+  private watchLauncher(): void {
+    if (process.env.PGASC_EXIT_ON_STDIN_EOF !== "1") return;
+    const lost = () => {
+      if (this.finished) return;
+      this.applyAbort(1, -1);
+      this.net.broadcastBye(true, 1);
+      setTimeout(() => process.exit(1), 100);
+    };
+    process.stdin.on("end", lost);
+    process.stdin.on("close", lost);
+    process.stdin.on("error", lost);
+    process.stdin.resume();
+  }
+
+  private startTimeout(): void {
+    const seconds = this.config.timeoutSeconds;
+    if (seconds === undefined || !(seconds > 0)) return;
+    const message = `pgasc: timeout: the program ran longer than ${seconds} second(s); stopping all images\n`;
+    if (this.me === 0) {
+      this.timers.push(setTimeout(() => this.mainAbort(TIMEOUT_STATUS, message), seconds * 1000));
+    } else {
+      // Node 0 decides; this is only a safety net should node 0 be gone.
+      this.timers.push(setTimeout(() => this.applyAbort(TIMEOUT_STATUS, -1), seconds * 1000 + 10_000));
+    }
+    for (const timer of this.timers) timer.unref();
+  }
+
+  private startWorkers(): void {
+    const programUrl = pathToFileURL(resolvePath(this.config.program)).href;
+    const workerUrl = new URL("./worker.js", import.meta.url);
+    for (let image = this.first; image < this.end; image++) {
+      const link = new SharedArrayBuffer(LINK_BYTES);
+      this.linkSabs.push(link);
+      this.links.push(new Int32Array(link));
+      this.linkViews.push(new DataView(link));
+      const channel = new MessageChannel();
+      this.ports.push(channel.port1);
+      const data: GrpcImageWorkerData = {
+        rank: image,
+        size: this.images,
+        control: this.control,
+        port: channel.port2,
+        programUrl,
+        args: this.config.args,
+        label: this.config.label,
+        stdoutFd: 1,
+        stderrFd: 2,
+        nodeFirst: this.first,
+        nodeEnd: this.end,
+        nodeCount: this.nodeCount,
+        link,
+      };
+      const worker = new Worker(workerUrl, { workerData: data, transferList: [channel.port2], stdout: false, stderr: false });
+      this.workers.push(worker);
+      channel.port1.on("message", (message: ToMain | GrpcToMain) => this.onImageMessage(image, message));
+      worker.on("error", (error: Error) => {
+        this.mainAbort(1, `pgasc: internal error in image ${image}: ${error?.stack ?? String(error)}\n`);
+      });
+      worker.on("exit", (code) => this.onWorkerExit(image, code));
+    }
+  }
+
+  private onWorkerExit(image: number, code: number): void {
+    this.exited.add(image);
+    if (code !== 0 && !this.terminating) {
+      this.mainAbort(1, `pgasc: image ${image} ended unexpectedly (thread exit code ${code})\n`);
+    }
+    if (image === this.waitingWinner) this.terminateAll();
+    // Allocations the exited image never joined can never complete.
+    for (const [seq, state] of this.allocs) {
+      if (!state.contributed && !state.requests[image - this.first]) this.contributeAllocError(seq, state, image);
+    }
+    for (const [key, gather] of this.gathers) {
+      if (!gather.started && key.startsWith(`${GatherKind.ALLOC}:`)) {
+        const seq = Number(key.split(":")[1]);
+        const state = this.allocState(seq);
+        if (!state.contributed) this.contributeAllocError(seq, state, image);
+      }
+    }
+    this.checkEnd();
+  }
+
+  private terminateAll(): void {
+    if (this.terminating) return;
+    this.terminating = true;
+    this.waitingWinner = -1;
+    this.wakeAll();
+    for (const worker of this.workers) void worker.terminate();
+    if (this.workers.length === 0) this.checkEnd();
+  }
+
+  /** Wakes every parked image of this node (they re-check their conditions and the abort flag). */
+  private wakeAll(): void {
+    for (let image = this.first; image < this.end; image++) this.ring(image);
+    Atomics.notify(this.words, ctlIndex(this.images, this.first, Ctl.BARRIER_GENERATION));
+    for (const link of this.links) {
+      Atomics.notify(link, Link.REPLY_TAG);
+      Atomics.notify(link, Link.ACKED);
+    }
+  }
+
+  private ring(image: number): void {
+    const index = ctlIndex(this.images, image, Ctl.DOORBELL);
+    Atomics.add(this.words, index, 1);
+    Atomics.notify(this.words, index);
+  }
+
+  private ringKey(key: number): void {
+    for (let image = this.first; image < this.end; image++) {
+      if (Atomics.load(this.words, ctlIndex(this.images, image, Ctl.PARKED_KEY)) === key) this.ring(image);
+    }
+  }
+
+  /** Normal end: every image of the job has stopped and this node's threads are gone. */
+  private checkEnd(): void {
+    if (this.finished) return;
+    if (this.aborting) {
+      if (this.exited.size === this.workers.length && this.terminating) this.finish(this.exitStatus, true);
+      return;
+    }
+    if (this.exited.size !== this.localCount || this.stoppedImages.size !== this.images) return;
+    if (!this.ending) {
+      this.ending = true;
+      this.net.broadcastBye(false, 0);
+    }
+    if (this.net.allPeersSaidBye()) this.finish(0, false);
+  }
+
+  private finish(status: number, aborted: boolean): void {
+    if (this.finished) return;
+    this.finished = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    for (const port of this.ports) port.close();
+    if (aborted) this.net.broadcastBye(true, status);
+    void this.net.close().then(() => this.resolveJob?.(status));
+  }
+
+  // --- messages from this node's images -----------------------------------------------------
+
+  private onImageMessage(image: number, message: ToMain | GrpcToMain): void {
+    switch (message.t) {
+      case "send":
+        this.net.send(message.node, message.ops);
+        return;
+      case "ringKeyAll": {
+        const writer = new OpWriter(32);
+        writer.ringKey(image, message.key);
+        const ops = writer.take();
+        for (let node = 0; node < this.nodeCount; node++) if (node !== this.me) this.net.send(node, ops);
+        return;
+      }
+      case "barrier":
+        this.startBarrier(message.gather);
+        return;
+      case "stopped":
+        this.onStopped(image, this.barrierDone);
+        return;
+      case "abortClaim":
+        this.onImageClaim(image, message.status, message.tag);
+        return;
+      case "alloc":
+        this.onAlloc(image, message);
+        return;
+      case "abort":
+        // The reporting image printed its message: end this node's images.
+        if (!this.aborting) {
+          const status = Atomics.load(this.words, Global.EXIT_STATUS);
+          this.applyAbort(status, -1);
+          this.broadcastOps((w) => w.abort(status, -1));
+        }
+        this.terminateAll();
+        return;
+    }
+  }
+
+  private broadcastOps(write: (w: OpWriter) => void): void {
+    const writer = new OpWriter(64);
+    write(writer);
+    const ops = writer.take();
+    for (let node = 0; node < this.nodeCount; node++) if (node !== this.me) this.net.send(node, ops);
+  }
+
+  // --- serving frames -----------------------------------------------------------------------
+
+  private onFrame(frame: Buffer, channel: Channel): void {
+    const parsed = parseFrame(frame);
+    const reply = new OpWriter(256);
+    const acks = new Map<number, number>();
+    const after: (() => void)[] = [];
+    for (const op of parsed.ops) {
+      try {
+        this.serve(op, channel, reply, acks, after);
+      } catch (error) {
+        reply.error(op.requester, op.tag, `internal error: ${(error as Error).message}`);
+      }
+    }
+    if (!parsed.ok) reply.error(NO_IMAGE, 0, `malformed frame: ${parsed.message}`);
+    for (const [requester, count] of acks) reply.putAck(requester, count);
+    if (reply.count > 0) channel.send(reply.take());
+    for (const action of after) action();
+  }
+
+  private serve(op: WireOp, channel: Channel, reply: OpWriter, acks: Map<number, number>, after: (() => void)[]): void {
+    const refuse = (message: string) => reply.error(op.requester, op.tag, message);
+    switch (op.op) {
+      case Op.PUT: {
+        const body = decodePut(op);
+        if (!body) return refuse("malformed put");
+        const part = this.partBytes(body.segment, body.image, op.sub, body.offset, body.count);
+        if (typeof part === "string") return refuse(part);
+        part.set(body.payload);
+        acks.set(op.requester, (acks.get(op.requester) ?? 0) + 1);
+        return;
+      }
+      case Op.GET: {
+        const body = decodeGet(op);
+        if (!body) return refuse("malformed get");
+        const part = this.partBytes(body.segment, body.image, op.sub, body.offset, body.count);
+        if (typeof part === "string") return refuse(part);
+        reply.data(op.requester, op.tag, part);
+        return;
+      }
+      case Op.PUT_RECT:
+      case Op.GET_RECT: {
+        const isPut = op.op === Op.PUT_RECT;
+        const body = decodeRect(op, isPut);
+        if (!body) return refuse(`malformed ${isPut ? "put" : "get"} of a section`);
+        const target = this.target(body.segment, body.image);
+        if (typeof target === "string") return refuse(target);
+        const size = op.sub;
+        const bytes = this.viewsOf(target).u8;
+        const elements = Math.floor(bytes.length / size);
+        const problem = checkRect(body.rect, elements);
+        if (problem) return refuse(`section reaches element ${problem.index}, outside 0..${elements - 1}`);
+        const count = body.rect.n0 * body.rect.n1;
+        const packed = isPut ? body.payload : reply.dataSlot(op.requester, op.tag, count * size);
+        let t = 0;
+        const { offset, n0, s0, n1, s1 } = body.rect;
+        for (let a = 0; a < n0; a++) {
+          const row = offset + a * s0;
+          if (s1 === 1 || n1 === 1) {
+            const from = row * size;
+            if (isPut) bytes.set(packed.subarray(t, t + n1 * size), from);
+            else packed.set(bytes.subarray(from, from + n1 * size), t);
+            t += n1 * size;
+            continue;
+          }
+          for (let b = 0; b < n1; b++, t += size) {
+            const at = (row + b * s1) * size;
+            if (isPut) bytes.set(packed.subarray(t, t + size), at);
+            else packed.set(bytes.subarray(at, at + size), t);
+          }
+        }
+        if (isPut) acks.set(op.requester, (acks.get(op.requester) ?? 0) + 1);
+        return;
+      }
+      case Op.ATOMIC: {
+        const body = decodeAtomic(op);
+        if (!body) return refuse("malformed atomic");
+        const target = this.target(body.segment, body.image);
+        if (typeof target === "string") return refuse(target);
+        const words = this.viewsOf(target).i32;
+        if (!(body.index < words.length)) return refuse(`atomic on word ${body.index}, outside 0..${words.length - 1}`);
+        reply.value(op.requester, op.tag, applyAtomic(words, body.index, op.sub, body.value, body.expected));
+        return;
+      }
+      case Op.CTL: {
+        const body = decodeCtl(op);
+        if (!body) return refuse("malformed control-word operation");
+        if (!this.isLocal(body.image)) return refuse(`image ${body.image} is not on node ${this.me}`);
+        if (!(body.word < imageWords(this.images))) return refuse(`no control word ${body.word}`);
+        const old = applyAtomic(this.words, ctlIndex(this.images, body.image, body.word), op.sub, body.value, body.expected);
+        if (op.tag !== 0) reply.value(op.requester, op.tag, old);
+        return;
+      }
+      case Op.RING: {
+        const image = decodeU32(op);
+        if (image === null || !this.isLocal(image)) return refuse("ring of an image that is not on this node");
+        this.ring(image);
+        return;
+      }
+      case Op.RING_KEY: {
+        const key = decodeU32(op);
+        if (key === null) return refuse("malformed ring");
+        this.ringKey(key);
+        return;
+      }
+      case Op.VALUE:
+      case Op.DATA:
+      case Op.ERROR:
+        this.deliverReply(op);
+        return;
+      case Op.PUT_ACK: {
+        const count = decodeU32(op);
+        if (count === null || !this.isLocal(op.requester) || this.links.length === 0) return;
+        const link = this.links[op.requester - this.first];
+        Atomics.add(link, Link.ACKED, count);
+        Atomics.notify(link, Link.ACKED);
+        return;
+      }
+      case Op.PING:
+        reply.pong(op.tag);
+        return;
+      case Op.PONG:
+        return;
+    }
+    // Job control: only from the other nodes of this job.
+    if (channel.node === null) return refuse(`operation ${op.op} is only accepted from the job's nodes`);
+    switch (op.op) {
+      case Op.STOPPED: {
+        const body = decodeStopped(op);
+        if (!body || !(body.image < this.images) || this.isLocal(body.image)) return refuse("malformed stop notice");
+        this.onStopped(body.image, body.barrierEpoch);
+        return;
+      }
+      case Op.ABORT: {
+        const body = decodeAbort(op);
+        if (!body) return refuse("malformed abort");
+        this.applyAbort(body.status, body.winner);
+        return;
+      }
+      case Op.ABORT_CLAIM: {
+        const status = decodeI32(op);
+        if (status === null || this.me !== 0) return refuse("abort claims go to node 0");
+        const winner = op.requester === NO_IMAGE ? -1 : op.requester;
+        const granted = this.arbitrate(status, winner);
+        reply.value(op.requester, op.tag, granted ? 1 : 0);
+        // The grant must reach the claimant before the abort (same stream, so queue it after).
+        if (granted) after.push(() => this.broadcastAbort(status, winner));
+        return;
+      }
+      case Op.GATHER: {
+        const body = decodeGather(op);
+        if (!body) return refuse("malformed gather");
+        this.onGatherMessage(body.kind, body.seq, body.round, body.blocks);
+        return;
+      }
+      case Op.BYE: {
+        const status = decodeI32(op);
+        this.net.markBye(channel.node);
+        if (op.sub === 1) this.applyAbort(status ?? 1, -1);
+        this.checkEnd();
+        return;
+      }
+    }
+    refuse(`unknown operation ${op.op}`);
+  }
+
+  /** The SharedArrayBuffer of (segment, image) on this node, or why there is none. */
+  private target(segment: number, image: number): SharedArrayBuffer | string {
+    if (!this.isLocal(image)) return `image ${image} is not on node ${this.me}`;
+    const parts = this.segments.get(segment);
+    if (!parts) return `unknown segment ${segment}`;
+    return parts[image - this.first];
+  }
+
+  /** Bytes of elements [offset, offset+count) of size `size`, bounds-checked, or why not. */
+  private partBytes(segment: number, image: number, size: number, offset: number, count: number): Uint8Array | string {
+    const target = this.target(segment, image);
+    if (typeof target === "string") return target;
+    const bytes = this.viewsOf(target).u8;
+    const elements = Math.floor(bytes.length / size);
+    if (!(offset <= elements && count <= elements - offset)) {
+      return `elements ${offset}..${offset + count - 1} are outside segment ${segment} of image ${image} (0..${elements - 1})`;
+    }
+    return bytes.subarray(offset * size, (offset + count) * size);
+  }
+
+  private viewsOf(sab: SharedArrayBuffer): SabViews {
+    let views = this.views.get(sab);
+    if (!views) {
+      views = { u8: new Uint8Array(sab), i32: new Int32Array(sab, 0, Math.floor(sab.byteLength / 4)) };
+      this.views.set(sab, views);
+    }
+    return views;
+  }
+
+  /** A reply for one of this node's images (or for the engine itself) lands in its slot. */
+  private deliverReply(op: WireOp): void {
+    if (op.requester === NO_IMAGE) {
+      const claim = this.mainClaims.get(op.tag);
+      if (claim && op.op === Op.VALUE) {
+        this.mainClaims.delete(op.tag);
+        claim(decodeValue(op) === 1);
+      } else if (op.op === Op.ERROR) {
+        this.writeErr(`pgasc: node ${this.me}: a peer refused a request: ${op.body.toString("utf8")}\n`);
+      }
+      return;
+    }
+    if (!this.isLocal(op.requester) || this.links.length === 0) return;
+    const index = op.requester - this.first;
+    const link = this.links[index];
+    if (op.op === Op.VALUE) {
+      const value = decodeValue(op);
+      if (value === null) return;
+      this.linkViews[index].setFloat64(VALUE_OFFSET, value, true);
+      Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.INLINE);
+    } else if (op.op === Op.DATA) {
+      if (op.body.length <= INLINE_CAPACITY) {
+        new Uint8Array(this.linkSabs[index], INLINE_OFFSET, op.body.length).set(op.body);
+        Atomics.store(link, Link.REPLY_LENGTH, op.body.length);
+        Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.INLINE);
+      } else {
+        // Posted before the tag changes: the image finds it on its port when it wakes.
+        this.ports[index].postMessage(new Uint8Array(op.body));
+        Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.ON_PORT);
+      }
+    } else {
+      this.ports[index].postMessage(op.body.toString("utf8"));
+      Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.ERROR);
+    }
+    Atomics.store(link, Link.REPLY_TAG, op.tag);
+    Atomics.notify(link, Link.REPLY_TAG);
+  }
+
+  // --- gathers: dissemination among node processes --------------------------------------------
+
+  private gatherState(kind: number, seq: number): GatherState {
+    const key = `${kind}:${seq}`;
+    let state = this.gathers.get(key);
+    if (!state) {
+      state = { started: false, round: 0, sentRound: -1, known: new Map(), inbox: new Map() };
+      this.gathers.set(key, state);
+    }
+    return state;
+  }
+
+  /**
+   * All-gather of one block per node: in round r node k sends everything it knows to node
+   * k + 2^r and merges what node k - 2^r sent; after ceil(log2 K) rounds every node knows every
+   * block (and, with empty blocks, that every node arrived: a dissemination barrier).
+   */
+  private startGather(kind: number, seq: number, block: Uint8Array, onDone: (blocks: Map<number, Uint8Array>) => void): void {
+    const state = this.gatherState(kind, seq);
+    state.started = true;
+    state.known.set(this.me, block);
+    state.onDone = onDone;
+    this.advanceGather(kind, seq, state);
+  }
+
+  private onGatherMessage(kind: number, seq: number, round: number, blocks: Map<number, Buffer>): void {
+    const state = this.gatherState(kind, seq);
+    state.inbox.set(round, blocks);
+    if (!state.started && kind === GatherKind.ALLOC) this.maybeContributeAllocForRemote(seq);
+    if (state.started) this.advanceGather(kind, seq, state);
+  }
+
+  private advanceGather(kind: number, seq: number, state: GatherState): void {
+    for (;;) {
+      const distance = 1 << state.round;
+      if (distance >= this.nodeCount) {
+        this.gathers.delete(`${kind}:${seq}`);
+        state.onDone?.(state.known);
+        return;
+      }
+      if (state.sentRound < state.round) {
+        state.sentRound = state.round;
+        const writer = new OpWriter(64);
+        writer.gather(kind, seq, state.round, state.known);
+        this.net.send((this.me + distance) % this.nodeCount, writer.take());
+      }
+      const received = state.inbox.get(state.round);
+      if (!received) return;
+      state.inbox.delete(state.round);
+      for (const [node, block] of received) if (node < this.nodeCount) state.known.set(node, new Uint8Array(block));
+      state.round++;
+    }
+  }
+
+  // --- barriers -------------------------------------------------------------------------------
+
+  private startBarrier(gather: GatherRange | null): void {
+    const epoch = ++this.barrierStarted;
+    let block: Uint8Array = EMPTY;
+    if (gather !== null && this.nodeCount > 1) {
+      const parts = this.segments.get(gather.segment);
+      if (!parts) return this.mainAbort(1, `pgasc: internal error: barrier names unknown segment ${gather.segment}\n`);
+      block = new Uint8Array(this.localCount * gather.byteLength);
+      parts.forEach((sab, i) => block.set(new Uint8Array(sab, gather.byteOffset, gather.byteLength), i * gather.byteLength));
+    }
+    this.startGather(GatherKind.BARRIER, epoch, block, (blocks) => this.finishBarrier(epoch, gather, blocks));
+  }
+
+  private finishBarrier(epoch: number, gather: GatherRange | null, blocks: Map<number, Uint8Array>): void {
+    if (gather !== null && this.nodeCount > 1) {
+      const mirrors = this.mirrors.get(gather.segment);
+      for (let node = 0; node < this.nodeCount; node++) {
+        if (node === this.me) continue;
+        const [a, b] = imagesOfNode(this.images, this.nodeCount, node);
+        const block = blocks.get(node);
+        if (!mirrors || !block || block.length !== (b - a) * gather.byteLength) {
+          return this.mainAbort(1, `pgasc: internal error: node ${node} sent a collective contribution of the wrong size\n`);
+        }
+        for (let image = a; image < b; image++) {
+          const mirror = mirrors.get(image)!;
+          new Uint8Array(mirror, gather.byteOffset, gather.byteLength).set(block.subarray((image - a) * gather.byteLength, (image - a + 1) * gather.byteLength));
+        }
+      }
+    }
+    this.barrierDone = epoch;
+    // The generation first: an image woken by a stop below must find this barrier complete.
+    const generation = ctlIndex(this.images, this.first, Ctl.BARRIER_GENERATION);
+    Atomics.add(this.words, generation, 1);
+    Atomics.notify(this.words, generation);
+    const ready = this.deferredStops.filter((stop) => stop.epoch <= epoch);
+    this.deferredStops = this.deferredStops.filter((stop) => stop.epoch > epoch);
+    for (const stop of ready) this.applyStop(stop.image);
+  }
+
+  // --- stops ------------------------------------------------------------------------------------
+
+  /**
+   * An image stopped after `epoch` barriers. Other nodes apply the notice only once they have
+   * completed that barrier too: a node that is still finishing it must not take the stop for a
+   * reason why the barrier can never complete.
+   */
+  private onStopped(image: number, epoch: number): void {
+    if (this.stoppedImages.has(image)) return;
+    this.stoppedImages.add(image);
+    if (this.isLocal(image)) {
+      this.broadcastOps((w) => w.stopped(image, epoch));
+    } else if (this.barrierDone >= epoch) {
+      this.applyStop(image);
+    } else {
+      this.deferredStops.push({ image, epoch });
+    }
+    this.checkEnd();
+  }
+
+  private applyStop(image: number): void {
+    Atomics.store(this.words, ctlIndex(this.images, image, Ctl.STATUS), STATUS_STOPPED);
+    Atomics.add(this.words, Global.STOPPED_COUNT, 1);
+    this.wakeAll();
+  }
+
+  // --- collective allocation ----------------------------------------------------------------
+
+  private allocState(seq: number): AllocState {
+    let state = this.allocs.get(seq);
+    if (!state) {
+      state = { requests: new Array(this.localCount).fill(undefined), count: 0, contributed: false };
+      this.allocs.set(seq, state);
+    }
+    return state;
+  }
+
+  private onAlloc(image: number, request: Extract<ToMain, { t: "alloc" }>): void {
+    const state = this.allocState(request.seq);
+    if (state.contributed) {
+      this.answer(image, { t: "allocError", seq: request.seq, message: "internal error: late allocation request" });
+      return;
+    }
+    state.requests[image - this.first] = { name: request.name, agree: request.agree, sab: request.sab, mirror: request.mirror };
+    state.count++;
+    const missing = this.firstExitedMissing(state);
+    if (missing >= 0) return this.contributeAllocError(request.seq, state, missing);
+    if (state.count < this.localCount) return;
+    // Block: per image of this node, agree (f64), bytes (f64), mirror (u8), name (u16 + utf8).
+    const parts: Buffer[] = [Buffer.from([0])];
+    for (const r of state.requests) {
+      const name = Buffer.from(r!.name, "utf8");
+      const head = Buffer.alloc(19);
+      head.writeDoubleLE(r!.agree, 0);
+      head.writeDoubleLE(r!.sab.byteLength, 8);
+      head.writeUInt8(r!.mirror ? 1 : 0, 16);
+      head.writeUInt16LE(name.length, 17);
+      parts.push(head, name);
+    }
+    state.contributed = true;
+    this.startGather(GatherKind.ALLOC, request.seq, Buffer.concat(parts), (blocks) => this.finishAlloc(request.seq, state, blocks));
+  }
+
+  private firstExitedMissing(state: AllocState): number {
+    for (const image of [...this.exited].sort((a, b) => a - b)) if (!state.requests[image - this.first]) return image;
+    return -1;
+  }
+
+  private contributeAllocError(seq: number, state: AllocState, stoppedImage: number): void {
+    if (state.contributed) return;
+    state.contributed = true;
+    const block = Buffer.alloc(5);
+    block.writeUInt8(1, 0);
+    block.writeUInt32LE(stoppedImage, 1);
+    this.startGather(GatherKind.ALLOC, seq, block, (blocks) => this.finishAlloc(seq, state, blocks));
+  }
+
+  /** Another node started allocation `seq`; if one of ours has exited, ours can never join. */
+  private maybeContributeAllocForRemote(seq: number): void {
+    const state = this.allocState(seq);
+    if (state.contributed) return;
+    const missing = this.firstExitedMissing(state);
+    if (missing >= 0) this.contributeAllocError(seq, state, missing);
+  }
+
+  private finishAlloc(seq: number, state: AllocState, blocks: Map<number, Uint8Array>): void {
+    this.allocs.delete(seq);
+    const entries: { name: string; agree: number; bytes: number; mirror: boolean }[] = [];
+    let stopped = -1;
+    for (let node = 0; node < this.nodeCount; node++) {
+      const block = Buffer.from(blocks.get(node) ?? EMPTY);
+      if (block.length >= 5 && block[0] === 1) {
+        const image = block.readUInt32LE(1);
+        if (stopped < 0 || image < stopped) stopped = image;
+        continue;
+      }
+      let at = 1;
+      const [a, b] = imagesOfNode(this.images, this.nodeCount, node);
+      for (let image = a; image < b; image++) {
+        const agree = block.readDoubleLE(at);
+        const bytes = block.readDoubleLE(at + 8);
+        const mirror = block.readUInt8(at + 16) === 1;
+        const nameLength = block.readUInt16LE(at + 17);
+        entries.push({ agree, bytes, mirror, name: block.toString("utf8", at + 19, at + 19 + nameLength) });
+        at += 19 + nameLength;
+      }
+    }
+    const answerAll = (message: FromMain) =>
+      state.requests.forEach((request, i) => {
+        if (request) this.answer(this.first + i, message);
+      });
+    if (stopped >= 0) return answerAll({ t: "allocError", seq, message: `image ${stopped} has stopped` });
+    const firstEntry = entries[0];
+    const differing = entries.findIndex((e) => e.agree !== firstEntry.agree || e.name !== firstEntry.name);
+    if (differing >= 0) {
+      const other = entries[differing];
+      const message =
+        other.name !== firstEntry.name
+          ? `images allocate different variables at the same point ('${firstEntry.name}' on image 0, '${other.name}' on image ${differing})`
+          : `the size differs between images (${firstEntry.agree} on image 0, ${other.agree} on image ${differing})`;
+      return answerAll({ t: "allocError", seq, message });
+    }
+    const id = this.nextSegmentId++;
+    const local = state.requests.map((r) => r!.sab);
+    this.segments.set(id, local);
+    const mirrors = new Map<number, SharedArrayBuffer>();
+    const buffers = entries.map((entry, image) => {
+      if (this.isLocal(image)) return local[image - this.first];
+      if (!entry.mirror) return null;
+      const mirror = new SharedArrayBuffer(entry.bytes);
+      mirrors.set(image, mirror);
+      return mirror;
+    });
+    if (mirrors.size > 0) this.mirrors.set(id, mirrors);
+    // FromMain declares SharedArrayBuffer[]: remote parts are null (the image maps them as such).
+    answerAll({ t: "alloc", seq, buffers: buffers as SharedArrayBuffer[], id });
+  }
+
+  private answer(image: number, message: FromMain): void {
+    const index = image - this.first;
+    this.ports[index].postMessage(message);
+    Atomics.store(this.words, ctlIndex(this.images, image, Ctl.ALLOC_READY), message.seq);
+    this.ring(image);
+  }
+
+  // --- aborts -------------------------------------------------------------------------------
+
+  /** Node 0 only: the first claim of the job wins. */
+  private arbitrate(status: number, winner: number): boolean {
+    if (this.abortWinner !== null || this.finished) return false;
+    this.abortWinner = { status, winner };
+    return true;
+  }
+
+  private broadcastAbort(status: number, winner: number): void {
+    this.broadcastOps((w) => w.abort(status, winner));
+    this.applyAbort(status, winner);
+  }
+
+  private onImageClaim(image: number, status: number, tag: number): void {
+    const index = image - this.first;
+    const grant = (granted: boolean) => {
+      const link = this.links[index];
+      this.linkViews[index].setFloat64(VALUE_OFFSET, granted ? 1 : 0, true);
+      Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.INLINE);
+      Atomics.store(link, Link.REPLY_TAG, tag);
+      Atomics.notify(link, Link.REPLY_TAG);
+    };
+    if (this.me === 0) {
+      const granted = this.arbitrate(status, image);
+      grant(granted);
+      if (granted) this.broadcastAbort(status, image);
+      return;
+    }
+    const writer = new OpWriter(32);
+    writer.abortClaim(image, tag, status);
+    if (!this.net.send(0, writer.take())) grant(true);
+  }
+
+  /**
+   * An abort decided by this node's main thread (timeout, lost node, crashed thread): printed
+   * once for the job — node 0 arbitrates; without node 0 the lowest live node speaks.
+   */
+  private mainAbort(status: number, message: string): void {
+    if (this.aborting || this.finished) return;
+    if (this.me === 0) {
+      if (this.arbitrate(status, -1)) {
+        this.writeErr(message);
+        this.broadcastAbort(status, -1);
+      }
+      return;
+    }
+    const decide = (granted: boolean) => {
+      if (granted && !this.aborting) this.writeErr(message);
+      if (granted) this.broadcastAbort(status, -1);
+    };
+    if (this.net.isAlive(0)) {
+      const tag = this.nextMainTag++;
+      let decided = false;
+      const once = (granted: boolean) => {
+        if (decided) return;
+        decided = true;
+        decide(granted);
+      };
+      this.mainClaims.set(tag, once);
+      const writer = new OpWriter(32);
+      writer.abortClaim(NO_IMAGE, tag, status);
+      this.net.send(0, writer.take());
+      this.timers.push(setTimeout(() => once(true), CLAIM_TIMEOUT_MS));
+    } else {
+      decide(this.net.lowestLiveNode() === this.me);
+    }
+  }
+
+  /** Ends this node's part of the job with `status` (idempotent: the first abort decides). */
+  private applyAbort(status: number, winner: number): void {
+    if (this.aborting || this.finished) return;
+    this.aborting = true;
+    this.exitStatus = status;
+    Atomics.compareExchange(this.words, Global.ABORT, 0, 1);
+    Atomics.store(this.words, Global.EXIT_STATUS, status);
+    this.wakeAll();
+    if (winner >= 0 && this.isLocal(winner) && !this.exited.has(winner)) {
+      // Let the winning image print its message first; it then asks us to end everything.
+      this.waitingWinner = winner;
+      this.timers.push(setTimeout(() => this.terminateAll(), WINNER_GRACE_MS));
+    } else {
+      this.terminateAll();
+    }
+  }
+
+  private onPeerLost(node: number): void {
+    if (this.aborting || this.finished) return;
+    if (this.net.saidBye(node)) return;
+    const [a, b] = imagesOfNode(this.images, this.nodeCount, node);
+    const which = b - a === 1 ? `image ${a}` : `images ${a}-${b - 1}`;
+    this.mainAbort(1, `pgasc: lost node ${node} (${which})\n`);
+    if (!this.aborting && !this.net.isAlive(0)) this.applyAbort(1, -1);
+  }
+}

@@ -1,0 +1,382 @@
+// The grpc conduit's binary framing (docs/wire-protocol.md): one gRPC message is a frame — a
+// 4-byte header and a sequence of self-delimiting operations. Consumes typed fields; produces
+// Buffers (OpWriter) and validated, decoded operations (parseFrame + decode*) or an error text.
+
+/** Frame header: 'P' 'G', version, reserved. */
+export const FRAME_MAGIC0 = 0x50;
+export const FRAME_MAGIC1 = 0x47;
+export const WIRE_VERSION = 1;
+export const FRAME_HEADER_BYTES = 4;
+/** Every operation: u8 op, u8 sub, u16 reserved, u32 bodyLength, u32 requester, u32 tag. */
+export const OP_HEADER_BYTES = 16;
+/** `requester` of operations that the progress engine itself issues (not an image). */
+export const NO_IMAGE = 0xffffffff;
+
+export const Op = {
+  // one-sided requests (sub = element size for data ops, an AtomicCode for atomics)
+  PUT: 1,
+  GET: 2,
+  PUT_RECT: 3,
+  GET_RECT: 4,
+  ATOMIC: 5,
+  CTL: 6,
+  RING: 7,
+  RING_KEY: 8,
+  // replies, routed to (requester, tag)
+  VALUE: 16,
+  DATA: 17,
+  ERROR: 18,
+  PUT_ACK: 19,
+  // job control between progress engines
+  STOPPED: 32,
+  ABORT: 33,
+  ABORT_CLAIM: 34,
+  GATHER: 35,
+  BYE: 36,
+  PING: 37,
+  PONG: 38,
+} as const;
+
+const KNOWN_OPS = new Set<number>(Object.values(Op));
+
+export const GatherKind = { BARRIER: 1, ALLOC: 2 } as const;
+
+/** A rectangle of elements (abi.ts Rect) as it travels: five i32. */
+export interface WireRect {
+  offset: number;
+  n0: number;
+  s0: number;
+  n1: number;
+  s1: number;
+}
+
+/** A growable little-endian buffer of operations (no frame header: see frameOf). */
+export class OpWriter {
+  private buffer: Buffer;
+  private used = 0;
+  /** Operations written since the last take(). */
+  count = 0;
+
+  constructor(initialBytes = 256) {
+    this.buffer = Buffer.allocUnsafe(initialBytes);
+  }
+
+  get length(): number {
+    return this.used;
+  }
+
+  private reserve(bytes: number): number {
+    const at = this.used;
+    if (at + bytes > this.buffer.length) {
+      let size = this.buffer.length * 2;
+      while (size < at + bytes) size *= 2;
+      const bigger = Buffer.allocUnsafe(size);
+      this.buffer.copy(bigger, 0, 0, at);
+      this.buffer = bigger;
+    }
+    this.used = at + bytes;
+    return at;
+  }
+
+  /** Starts an operation with a body of bodyLength bytes; returns the body's offset. */
+  private begin(op: number, sub: number, bodyLength: number, requester: number, tag: number): number {
+    const at = this.reserve(OP_HEADER_BYTES + bodyLength);
+    const b = this.buffer;
+    b.writeUInt8(op, at);
+    b.writeUInt8(sub, at + 1);
+    b.writeUInt16LE(0, at + 2);
+    b.writeUInt32LE(bodyLength, at + 4);
+    b.writeUInt32LE(requester >>> 0, at + 8);
+    b.writeUInt32LE(tag >>> 0, at + 12);
+    this.count++;
+    return at + OP_HEADER_BYTES;
+  }
+
+  put(requester: number, size: number, segment: number, image: number, offset: number, payload: Uint8Array): void {
+    const at = this.begin(Op.PUT, size, 16 + payload.length, requester, 0);
+    this.u32s(at, segment, image, offset, payload.length / size);
+    this.buffer.set(payload, at + 16);
+  }
+
+  /** A scalar put without a temporary payload array. */
+  putScalar(requester: number, size: 1 | 4 | 8, segment: number, image: number, offset: number, value: number): void {
+    const at = this.begin(Op.PUT, size, 16 + size, requester, 0);
+    this.u32s(at, segment, image, offset, 1);
+    if (size === 8) this.buffer.writeDoubleLE(value, at + 16);
+    else if (size === 4) this.buffer.writeInt32LE(value | 0, at + 16);
+    else this.buffer.writeUInt8(value & 0xff, at + 16);
+  }
+
+  get(requester: number, tag: number, size: number, segment: number, image: number, offset: number, count: number): void {
+    const at = this.begin(Op.GET, size, 16, requester, tag);
+    this.u32s(at, segment, image, offset, count);
+  }
+
+  putRect(requester: number, size: number, segment: number, image: number, rect: WireRect, payload: Uint8Array): void {
+    const at = this.begin(Op.PUT_RECT, size, 28 + payload.length, requester, 0);
+    this.u32s(at, segment, image);
+    this.rect(at + 8, rect);
+    this.buffer.set(payload, at + 28);
+  }
+
+  getRect(requester: number, tag: number, size: number, segment: number, image: number, rect: WireRect): void {
+    const at = this.begin(Op.GET_RECT, size, 28, requester, tag);
+    this.u32s(at, segment, image);
+    this.rect(at + 8, rect);
+  }
+
+  atomic(requester: number, tag: number, code: number, segment: number, image: number, index: number, value: number, expected: number): void {
+    const at = this.begin(Op.ATOMIC, code, 20, requester, tag);
+    this.u32s(at, segment, image, index);
+    this.buffer.writeInt32LE(value | 0, at + 12);
+    this.buffer.writeInt32LE(expected | 0, at + 16);
+  }
+
+  ctl(requester: number, tag: number, code: number, image: number, word: number, value: number, expected: number): void {
+    const at = this.begin(Op.CTL, code, 16, requester, tag);
+    this.u32s(at, image, word);
+    this.buffer.writeInt32LE(value | 0, at + 8);
+    this.buffer.writeInt32LE(expected | 0, at + 12);
+  }
+
+  ring(requester: number, image: number): void {
+    this.u32s(this.begin(Op.RING, 0, 4, requester, 0), image);
+  }
+
+  ringKey(requester: number, key: number): void {
+    this.u32s(this.begin(Op.RING_KEY, 0, 4, requester, 0), key);
+  }
+
+  value(requester: number, tag: number, value: number): void {
+    this.buffer.writeDoubleLE(value, this.begin(Op.VALUE, 0, 8, requester, tag));
+  }
+
+  data(requester: number, tag: number, payload: Uint8Array): void {
+    this.buffer.set(payload, this.begin(Op.DATA, 0, payload.length, requester, tag));
+  }
+
+  /** A DATA reply whose payload the caller writes into the returned slice. */
+  dataSlot(requester: number, tag: number, bytes: number): Buffer {
+    const at = this.begin(Op.DATA, 0, bytes, requester, tag);
+    return this.buffer.subarray(at, at + bytes);
+  }
+
+  error(requester: number, tag: number, message: string): void {
+    const text = Buffer.from(message, "utf8");
+    this.buffer.set(text, this.begin(Op.ERROR, 0, text.length, requester, tag));
+  }
+
+  putAck(requester: number, count: number): void {
+    this.u32s(this.begin(Op.PUT_ACK, 0, 4, requester, 0), count);
+  }
+
+  stopped(image: number, barrierEpoch: number): void {
+    this.u32s(this.begin(Op.STOPPED, 0, 8, NO_IMAGE, 0), image, barrierEpoch);
+  }
+
+  abort(status: number, winner: number): void {
+    const at = this.begin(Op.ABORT, 0, 8, NO_IMAGE, 0);
+    this.buffer.writeInt32LE(status | 0, at);
+    this.buffer.writeInt32LE(winner | 0, at + 4);
+  }
+
+  abortClaim(requester: number, tag: number, status: number): void {
+    this.buffer.writeInt32LE(status | 0, this.begin(Op.ABORT_CLAIM, 0, 4, requester, tag));
+  }
+
+  gather(kind: number, seq: number, round: number, blocks: ReadonlyMap<number, Uint8Array>): void {
+    let bytes = 12;
+    for (const block of blocks.values()) bytes += 8 + block.length;
+    let at = this.begin(Op.GATHER, kind, bytes, NO_IMAGE, 0);
+    this.u32s(at, seq, round, blocks.size);
+    at += 12;
+    for (const [node, block] of blocks) {
+      this.u32s(at, node, block.length);
+      this.buffer.set(block, at + 8);
+      at += 8 + block.length;
+    }
+  }
+
+  /** The last message on a stream: 0 the job ended normally, 1 it was aborted (status). */
+  bye(aborted: boolean, status: number): void {
+    const at = this.begin(Op.BYE, aborted ? 1 : 0, 4, NO_IMAGE, 0);
+    this.buffer.writeInt32LE(status | 0, at);
+  }
+
+  ping(tag: number): void {
+    this.begin(Op.PING, 0, 0, NO_IMAGE, tag);
+  }
+
+  pong(tag: number): void {
+    this.begin(Op.PONG, 0, 0, NO_IMAGE, tag);
+  }
+
+  private u32s(at: number, ...values: number[]): void {
+    for (let i = 0; i < values.length; i++) this.buffer.writeUInt32LE(values[i] >>> 0, at + 4 * i);
+  }
+
+  private rect(at: number, r: WireRect): void {
+    this.buffer.writeInt32LE(r.offset | 0, at);
+    this.buffer.writeInt32LE(r.n0 | 0, at + 4);
+    this.buffer.writeInt32LE(r.s0 | 0, at + 8);
+    this.buffer.writeInt32LE(r.n1 | 0, at + 12);
+    this.buffer.writeInt32LE(r.s1 | 0, at + 16);
+  }
+
+  /** The operations written so far (a copy), and a reset. */
+  take(): Buffer {
+    const out = Buffer.from(this.buffer.subarray(0, this.used));
+    this.used = 0;
+    this.count = 0;
+    return out;
+  }
+}
+
+/** One frame: the header followed by operation records (as produced by OpWriter.take()). */
+export function frameOf(parts: readonly Uint8Array[]): Buffer {
+  const header = Buffer.from([FRAME_MAGIC0, FRAME_MAGIC1, WIRE_VERSION, 0]);
+  return Buffer.concat([header, ...parts]);
+}
+
+export interface WireOp {
+  op: number;
+  sub: number;
+  requester: number;
+  tag: number;
+  body: Buffer;
+}
+
+export type FrameResult = { ok: true; ops: WireOp[] } | { ok: false; message: string; ops: WireOp[] };
+
+/**
+ * Splits a frame into operations. A bad header, an unknown operation or a body that runs past
+ * the end stops the parse: the operations before it are returned with the error.
+ */
+export function parseFrame(frame: Buffer): FrameResult {
+  const ops: WireOp[] = [];
+  if (frame.length < FRAME_HEADER_BYTES || frame[0] !== FRAME_MAGIC0 || frame[1] !== FRAME_MAGIC1) {
+    return { ok: false, message: "not a pgasc frame", ops };
+  }
+  if (frame[2] !== WIRE_VERSION) return { ok: false, message: `unsupported wire version ${frame[2]}`, ops };
+  let at = FRAME_HEADER_BYTES;
+  while (at < frame.length) {
+    if (frame.length - at < OP_HEADER_BYTES) return { ok: false, message: "truncated operation header", ops };
+    const op = frame.readUInt8(at);
+    const bodyLength = frame.readUInt32LE(at + 4);
+    if (!KNOWN_OPS.has(op)) return { ok: false, message: `unknown operation ${op}`, ops };
+    if (bodyLength > frame.length - at - OP_HEADER_BYTES) {
+      return { ok: false, message: `truncated operation ${op}: body of ${bodyLength} bytes, ${frame.length - at - OP_HEADER_BYTES} left`, ops };
+    }
+    ops.push({
+      op,
+      sub: frame.readUInt8(at + 1),
+      requester: frame.readUInt32LE(at + 8),
+      tag: frame.readUInt32LE(at + 12),
+      body: frame.subarray(at + OP_HEADER_BYTES, at + OP_HEADER_BYTES + bodyLength),
+    });
+    at += OP_HEADER_BYTES + bodyLength;
+  }
+  return { ok: true, ops };
+}
+
+// --- body decoders: null when the body does not have the shape of its operation ---------------
+
+export interface PutBody {
+  segment: number;
+  image: number;
+  offset: number;
+  count: number;
+  payload: Buffer;
+}
+
+const SIZES = new Set([1, 4, 8]);
+
+export function decodePut(op: WireOp): PutBody | null {
+  if (!SIZES.has(op.sub) || op.body.length < 16) return null;
+  const b = op.body;
+  const count = b.readUInt32LE(12);
+  if (b.length - 16 !== count * op.sub) return null;
+  return { segment: b.readUInt32LE(0), image: b.readUInt32LE(4), offset: b.readUInt32LE(8), count, payload: b.subarray(16) };
+}
+
+export function decodeGet(op: WireOp): Omit<PutBody, "payload"> | null {
+  if (!SIZES.has(op.sub) || op.body.length !== 16) return null;
+  const b = op.body;
+  return { segment: b.readUInt32LE(0), image: b.readUInt32LE(4), offset: b.readUInt32LE(8), count: b.readUInt32LE(12) };
+}
+
+export interface RectBody {
+  segment: number;
+  image: number;
+  rect: WireRect;
+  payload: Buffer;
+}
+
+export function decodeRect(op: WireOp, withPayload: boolean): RectBody | null {
+  if (!SIZES.has(op.sub) || op.body.length < 28) return null;
+  const b = op.body;
+  const rect = { offset: b.readInt32LE(8), n0: b.readInt32LE(12), s0: b.readInt32LE(16), n1: b.readInt32LE(20), s1: b.readInt32LE(24) };
+  if (rect.n0 < 0 || rect.n1 < 0) return null;
+  const payloadBytes = b.length - 28;
+  if (withPayload ? payloadBytes !== rect.n0 * rect.n1 * op.sub : payloadBytes !== 0) return null;
+  return { segment: b.readUInt32LE(0), image: b.readUInt32LE(4), rect, payload: b.subarray(28) };
+}
+
+export function decodeAtomic(op: WireOp): { segment: number; image: number; index: number; value: number; expected: number } | null {
+  if (op.body.length !== 20 || op.sub > 6) return null;
+  const b = op.body;
+  return { segment: b.readUInt32LE(0), image: b.readUInt32LE(4), index: b.readUInt32LE(8), value: b.readInt32LE(12), expected: b.readInt32LE(16) };
+}
+
+export function decodeCtl(op: WireOp): { image: number; word: number; value: number; expected: number } | null {
+  if (op.body.length !== 16 || op.sub > 6) return null;
+  const b = op.body;
+  return { image: b.readUInt32LE(0), word: b.readUInt32LE(4), value: b.readInt32LE(8), expected: b.readInt32LE(12) };
+}
+
+export function decodeU32(op: WireOp): number | null {
+  return op.body.length === 4 ? op.body.readUInt32LE(0) : null;
+}
+
+export function decodeI32(op: WireOp): number | null {
+  return op.body.length === 4 ? op.body.readInt32LE(0) : null;
+}
+
+export function decodeValue(op: WireOp): number | null {
+  return op.body.length === 8 ? op.body.readDoubleLE(0) : null;
+}
+
+export function decodeStopped(op: WireOp): { image: number; barrierEpoch: number } | null {
+  return op.body.length === 8 ? { image: op.body.readUInt32LE(0), barrierEpoch: op.body.readUInt32LE(4) } : null;
+}
+
+export function decodeAbort(op: WireOp): { status: number; winner: number } | null {
+  return op.body.length === 8 ? { status: op.body.readInt32LE(0), winner: op.body.readInt32LE(4) } : null;
+}
+
+export interface GatherBody {
+  kind: number;
+  seq: number;
+  round: number;
+  blocks: Map<number, Buffer>;
+}
+
+export function decodeGather(op: WireOp): GatherBody | null {
+  const b = op.body;
+  if (b.length < 12) return null;
+  const seq = b.readUInt32LE(0);
+  const round = b.readUInt32LE(4);
+  const count = b.readUInt32LE(8);
+  const blocks = new Map<number, Buffer>();
+  let at = 12;
+  for (let i = 0; i < count; i++) {
+    if (b.length - at < 8) return null;
+    const node = b.readUInt32LE(at);
+    const length = b.readUInt32LE(at + 4);
+    if (length > b.length - at - 8) return null;
+    blocks.set(node, b.subarray(at + 8, at + 8 + length));
+    at += 8 + length;
+  }
+  if (at !== b.length) return null;
+  return { kind: op.sub, seq, round, blocks };
+}

@@ -1,0 +1,11 @@
+// Entry point of one image thread of a grpc node (started by node-main.ts). Consumes workerData
+// (the smp fields plus node layout and the reply slot); runs the program on a GrpcCore.
+
+import { workerData } from "node:worker_threads";
+import { runImage, type ImageWorkerData } from "../smp/image-runner.js";
+import { GrpcCore, type GrpcCoreOptions } from "./image-core.js";
+
+export type GrpcImageWorkerData = ImageWorkerData & GrpcCoreOptions;
+
+const data = workerData as GrpcImageWorkerData;
+runImage(data, new GrpcCore(data)).finally(() => data.port.close());

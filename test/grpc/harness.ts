@@ -1,0 +1,123 @@
+// Runs a compiled program module as K real node processes on loopback (test/fixtures/grpc/
+// spawn-node.mjs → runNode), all writing to one shared stdout and one stderr file, as a launcher
+// that passes its own descriptors would. Consumes a program path and a split; produces statuses
+// and output. Every process is killed when the run exceeds its time limit.
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { NodeConfig, TlsFiles } from "../../runtime/launcher/node-config.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = resolve(here, "../..");
+export const spawnNodeScript = join(root, "test/fixtures/grpc/spawn-node.mjs");
+export const runtimeFixture = (name: string) => join(root, "test/fixtures/runtime", name);
+export const grpcFixture = (name: string) => join(root, "test/fixtures/grpc", name);
+
+export interface NodesRun {
+  /** Exit status of every node process (null if killed by a signal). */
+  statuses: (number | null)[];
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+  timedOut: boolean;
+}
+
+export interface NodesOptions {
+  args?: string[];
+  label?: boolean;
+  timeoutSeconds?: number;
+  /** Kill everything after this many ms (the test's own guard). */
+  killAfterMs?: number;
+  token?: string;
+  tls?: TlsFiles;
+  /** Called with the children once they are started (fault tests). */
+  onStarted?: (children: ChildProcess[], configs: NodeConfig[]) => void;
+  env?: Record<string, string>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export function makeConfigs(program: string, images: number, nodes: number, port: number, opts: NodesOptions): NodeConfig[] {
+  const token = opts.token ?? randomBytes(16).toString("hex");
+  return Array.from({ length: nodes }, (_, nodeIndex) => ({
+    nodeIndex,
+    nodeCount: nodes,
+    images,
+    rendezvous: { host: "127.0.0.1", port },
+    listenHost: "127.0.0.1",
+    listenPort: nodeIndex === 0 ? port : 0,
+    advertiseHost: "127.0.0.1",
+    token,
+    tls: opts.tls,
+    program,
+    args: opts.args ?? [],
+    label: opts.label ?? false,
+    timeoutSeconds: opts.timeoutSeconds ?? 30,
+  }));
+}
+
+export async function runNodes(program: string, images: number, nodes: number, opts: NodesOptions = {}): Promise<NodesRun> {
+  if (!existsSync(join(root, "dist/runtime/conduits/grpc/node-main.js"))) {
+    throw new Error("dist/ is missing: run 'npx tsc -p tsconfig.json' first");
+  }
+  const port = await freePort();
+  const configs = makeConfigs(program, images, nodes, port, opts);
+  const dir = mkdtempSync(join(tmpdir(), "pgasc-grpc-"));
+  const outPath = join(dir, "stdout");
+  const errPath = join(dir, "stderr");
+  const outFd = openSync(outPath, "a");
+  const errFd = openSync(errPath, "a");
+  const started = performance.now();
+  const children = configs.map((config) =>
+    spawn(process.execPath, [spawnNodeScript, JSON.stringify(config)], {
+      stdio: ["pipe", outFd, errFd],
+      env: { ...process.env, ...(opts.env ?? {}) },
+    }),
+  );
+  opts.onStarted?.(children, configs);
+  let timedOut = false;
+  const guard = setTimeout(
+    () => {
+      timedOut = true;
+      for (const child of children) child.kill("SIGKILL");
+    },
+    opts.killAfterMs ?? ((opts.timeoutSeconds ?? 30) + 20) * 1000,
+  );
+  try {
+    const statuses = await Promise.all(
+      children.map((child) => new Promise<number | null>((done) => child.on("exit", (code) => done(code)))),
+    );
+    return {
+      statuses,
+      status: statuses[0],
+      stdout: readFileSync(outPath, "utf8"),
+      stderr: readFileSync(errPath, "utf8"),
+      seconds: (performance.now() - started) / 1000,
+      timedOut,
+    };
+  } finally {
+    clearTimeout(guard);
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    closeSync(outFd);
+    closeSync(errFd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const lines = (text: string) => text.split("\n").filter((line) => line !== "");
