@@ -57,6 +57,8 @@ export async function runNodeCommand(overrides: NodeOverrides, env: Environment 
 
   const runNode = await loadRunNode(env);
   if (env[Var.readyLine] === "1") writeAllSync(2, Buffer.from(READY_LINE + "\n"));
+  // From here the conduit watches stdin itself (it tells the other nodes before it exits).
+  stdin.handOver();
   return runNode(config);
 }
 
@@ -84,14 +86,17 @@ async function loadRunNode(env: Environment): Promise<RunNode> {
 interface StdinWatch {
   /** Resolves with the first line of stdin (without its newline), or "" at EOF or after `ms`. */
   firstLine(ms: number): Promise<string>;
+  /** runNode takes over watching for EOF (PGASC_EXIT_ON_STDIN_EOF is part of its contract). */
+  handOver(): void;
 }
 
 /**
  * Reads stdin only when a launcher said it speaks through it. With `exitOnEof`, the end of stdin
- * ends the process: the launcher (or the ssh that carried its pipe) has gone, and a node must
- * not outlive its job.
+ * before runNode runs ends the process: the launcher (or the ssh that carried its pipe) has gone,
+ * and a node must not outlive its job.
  */
 function watchStdin(exitOnEof: boolean): StdinWatch {
+  let handedOver = false;
   let buffered = "";
   let lineWaiter: ((line: string) => void) | undefined;
   let line: string | undefined;
@@ -115,10 +120,10 @@ function watchStdin(exitOnEof: boolean): StdinWatch {
     process.stdin.on("end", () => {
       ended = true;
       lineWaiter?.(line ?? "");
-      if (exitOnEof) process.exit(1);
+      if (exitOnEof && !handedOver) process.exit(1);
     });
     process.stdin.on("error", () => {
-      if (exitOnEof) process.exit(1);
+      if (exitOnEof && !handedOver) process.exit(1);
     });
   };
   if (exitOnEof) start();
@@ -134,6 +139,9 @@ function watchStdin(exitOnEof: boolean): StdinWatch {
           resolveLine(l);
         };
       });
+    },
+    handOver() {
+      handedOver = true;
     },
   };
 }

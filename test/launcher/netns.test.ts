@@ -1,0 +1,222 @@
+// A real several-hosts run: 3 network namespaces joined by veth pairs to a bridge (in a 4th
+// namespace), addresses 10.77.0.1-3 inside them only; `pgasc run --hostfile` with an --rsh agent
+// that enters the namespace. Needs root and `ip netns`; otherwise skipped with the reason printed.
+
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "..", "..");
+const cli = join(root, "dist", "cli", "pgasc.js");
+const standIn = join(root, "test", "fixtures", "launcher", "stand-in-node.mjs");
+const conduitMain = join(root, "dist", "runtime", "conduits", "grpc", "node-main.js");
+
+/** Namespaces are named after this process, so a later run can tell leftovers of dead runs. */
+const PREFIX = `pgasct${process.pid}`;
+const HOSTS = ["10.77.0.1", "10.77.0.2", "10.77.0.3"];
+const SWITCH = `${PREFIX}sw`;
+const hostNamespace = (i: number) => `${PREFIX}h${i}`;
+
+function ip(args: string[]): { ok: boolean; out: string } {
+  const r = spawnSync("ip", args, { encoding: "utf8", timeout: 10_000 });
+  return { ok: r.status === 0, out: (r.stdout ?? "") + (r.stderr ?? "") };
+}
+
+/** Why this test cannot run here, or undefined when it can. */
+function unavailable(): string | undefined {
+  if (process.platform !== "linux") return "network namespaces are Linux only";
+  if (process.getuid?.() !== 0) return "not running as root (ip netns needs CAP_SYS_ADMIN)";
+  const probe = spawnSync("ip", ["netns", "list"], { encoding: "utf8" });
+  if (probe.error) return "the `ip` command is missing (apt-get install iproute2)";
+  if (probe.status !== 0) return `\`ip netns list\` fails: ${probe.stderr.trim()}`;
+  const name = `${PREFIX}probe`;
+  const add = ip(["netns", "add", name]);
+  ip(["netns", "del", name]);
+  if (!add.ok) return `cannot create a network namespace: ${add.out.trim()}`;
+  return undefined;
+}
+
+const reason = unavailable();
+if (reason) console.warn(`netns.test.ts skipped: ${reason}`);
+
+/** Deletes namespaces left by earlier runs of this test whose process is gone. */
+function removeStaleNamespaces(): void {
+  for (const line of ip(["netns", "list"]).out.split("\n")) {
+    const m = /^pgasct(\d+)(h\d|sw|probe)\b/.exec(line.trim());
+    if (!m) continue;
+    let alive = true;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch {
+      alive = false;
+    }
+    if (!alive) ip(["netns", "del", `pgasct${m[1]}${m[2]}`]);
+  }
+}
+
+function namespacePids(): number[] {
+  return HOSTS.flatMap((_, i) =>
+    ip(["netns", "pids", hostNamespace(i)])
+      .out.split("\n")
+      .filter((l) => /^\d+$/.test(l.trim()))
+      .map(Number),
+  );
+}
+
+function removeNamespaces(): void {
+  for (const pid of namespacePids()) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+  }
+  // Deleting a namespace destroys the veth ends and the bridge inside it.
+  for (let i = 0; i < HOSTS.length; i++) ip(["netns", "del", hostNamespace(i)]);
+  ip(["netns", "del", SWITCH]);
+}
+
+function setUpNamespaces(): void {
+  const must = (args: string[]) => {
+    const r = ip(args);
+    if (!r.ok) throw new Error(`ip ${args.join(" ")}: ${r.out.trim()}`);
+  };
+  must(["netns", "add", SWITCH]);
+  must(["-n", SWITCH, "link", "add", "br0", "type", "bridge"]);
+  must(["-n", SWITCH, "link", "set", "br0", "up"]);
+  HOSTS.forEach((address, i) => {
+    const ns = hostNamespace(i);
+    must(["netns", "add", ns]);
+    // Both ends are created inside our namespaces: the host's own network is never touched.
+    must(["-n", SWITCH, "link", "add", `p${i}`, "type", "veth", "peer", "name", "eth0", "netns", ns]);
+    must(["-n", SWITCH, "link", "set", `p${i}`, "master", "br0"]);
+    must(["-n", SWITCH, "link", "set", `p${i}`, "up"]);
+    must(["-n", ns, "addr", "add", `${address}/24`, "dev", "eth0"]);
+    must(["-n", ns, "link", "set", "eth0", "up"]);
+    must(["-n", ns, "link", "set", "lo", "up"]);
+  });
+}
+
+let dir: string;
+let hostfile: string;
+let agent: string;
+
+function run(args: string[], extraEnv: Record<string, string>, timeoutMs = 120_000) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, ...extraEnv }, timeout: timeoutMs });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function waitFor(condition: () => boolean, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (condition()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return condition();
+}
+
+describe.skipIf(reason !== undefined)(`several hosts in network namespaces${reason ? ` (skipped: ${reason})` : ""}`, () => {
+  beforeAll(() => {
+    removeStaleNamespaces();
+    process.once("exit", removeNamespaces);
+    try {
+      setUpNamespaces();
+    } catch (e) {
+      removeNamespaces();
+      throw e;
+    }
+    dir = mkdtempSync(join(tmpdir(), "pgasc-netns-"));
+    // The agent behaves as ssh does: HOST, then the words of a shell command to run there.
+    agent = join(dir, "netns-rsh");
+    writeFileSync(
+      agent,
+      [
+        "#!/bin/sh",
+        "# rsh agent for the netns test: enters the namespace that owns the host's address",
+        'host=$1; shift',
+        'case "$host" in',
+        ...HOSTS.map((address, i) => `  ${address}) ns=${hostNamespace(i)} ;;`),
+        '  *) echo "netns-rsh: no such host: $host" >&2; exit 255 ;;',
+        "esac",
+        'exec ip netns exec "$ns" sh -c "$*"',
+        "",
+      ].join("\n"),
+    );
+    chmodSync(agent, 0o755);
+    hostfile = join(dir, "hosts");
+    writeFileSync(hostfile, `# three hosts, one node process each\n${HOSTS[0]} slots=2\n${HOSTS[1]} slots=1\n${HOSTS[2]} slots=1\n`);
+  });
+
+  afterAll(() => {
+    removeNamespaces();
+    process.off("exit", removeNamespaces);
+    expect(ip(["netns", "list"]).out).not.toContain(PREFIX);
+  });
+
+  it("each node runs in its host's namespace and listens on that host's address", () => {
+    const program = join(dir, "hello.mjs");
+    const r = run(["run", "--hostfile", hostfile, "--rsh", agent, "-o", program, join(root, "samples", "hello.pgas"), "--", "where", "hello"], {
+      PGASC_NODE_MAIN: standIn,
+    });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split("\n").sort();
+    expect(lines).toEqual(
+      [
+        ...HOSTS.map((address, i) => `node ${i} listens on ${address}, has ${address}`),
+        ...[0, 1, 2, 3].map((image) => `hello from image ${image} of 4`),
+      ].sort(),
+    );
+    expect(namespacePids()).toEqual([]);
+  });
+
+  it("kill -9 of a node inside a namespace: the job ends, names the lost image, nothing left", async () => {
+    const program = join(dir, "hello.mjs");
+    const job = spawn(process.execPath, [cli, "run", "--hostfile", hostfile, "--rsh", agent, "-o", program, join(root, "samples", "hello.pgas"), "--", "hello", "hang"], {
+      cwd: root,
+      env: { ...process.env, PGASC_NODE_MAIN: standIn },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    job.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    job.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+    const ended = new Promise<{ status: number | null; at: number }>((r) => job.on("close", (status) => r({ status, at: Date.now() })));
+    try {
+      expect(await waitFor(() => out.split("\n").length > 4, 20_000)).toBe(true);
+      // The node process of host 3 (node 2, image 3) is the only node process in its namespace.
+      const victims = ip(["netns", "pids", hostNamespace(2)]).out.split("\n").filter((l) => /^\d+$/.test(l.trim())).map(Number);
+      expect(victims.length).toBeGreaterThan(0);
+      const killedAt = Date.now();
+      for (const pid of victims) process.kill(pid, "SIGKILL");
+      const end = await ended;
+      expect(end.at - killedAt).toBeLessThan(5000);
+      expect(end.status).not.toBe(0);
+      expect(err).toContain(`pgasc: node 2 (image 3) on ${HOSTS[2]} was killed by SIGKILL; image 3 lost`);
+      expect(await waitFor(() => namespacePids().length === 0, 5000)).toBe(true);
+    } finally {
+      job.kill("SIGKILL");
+    }
+  });
+
+  it.skipIf(!existsSync(conduitMain))(
+    `the real conduit across the namespaces gives the one-node output${existsSync(conduitMain) ? "" : " (skipped: no dist/runtime/conduits/grpc/node-main.js yet)"}`,
+    { timeout: 300_000 },
+    () => {
+      for (const sample of ["hello", "ring", "pi", "heat", "bank"]) {
+        const file = join(root, "samples", `${sample}.pgas`);
+        const program = join(dir, `${sample}.mjs`);
+        const one = run(["run", "-n", "4", "-o", program, file], {});
+        expect(one.status, one.stderr).toBe(0);
+        const many = run(["run", "--hostfile", hostfile, "--rsh", agent, "--timeout", "60", "-o", program, file], {});
+        expect(many.stderr, sample).toBe("");
+        expect(many.status, sample).toBe(0);
+        const sorted = (text: string) => text.trim().split("\n").sort().join("\n");
+        expect(sorted(many.stdout), sample).toBe(sorted(one.stdout));
+        expect(namespacePids()).toEqual([]);
+      }
+    },
+  );
+});
