@@ -78,7 +78,10 @@ export class OpWriter {
     return at;
   }
 
-  /** Starts an operation with a body of bodyLength bytes; returns the body's offset. */
+  /**
+   * Starts an operation with a body of bodyLength bytes; returns the body's offset. It may
+   * replace this.buffer: call it before reading this.buffer for the body's writes.
+   */
   private begin(op: number, sub: number, bodyLength: number, requester: number, tag: number): number {
     const at = this.reserve(OP_HEADER_BYTES + bodyLength);
     const b = this.buffer;
@@ -148,11 +151,13 @@ export class OpWriter {
   }
 
   value(requester: number, tag: number, value: number): void {
-    this.buffer.writeDoubleLE(value, this.begin(Op.VALUE, 0, 8, requester, tag));
+    const at = this.begin(Op.VALUE, 0, 8, requester, tag);
+    this.buffer.writeDoubleLE(value, at);
   }
 
   data(requester: number, tag: number, payload: Uint8Array): void {
-    this.buffer.set(payload, this.begin(Op.DATA, 0, payload.length, requester, tag));
+    const at = this.begin(Op.DATA, 0, payload.length, requester, tag);
+    this.buffer.set(payload, at);
   }
 
   /** A DATA reply whose payload the caller writes into the returned slice. */
@@ -163,7 +168,8 @@ export class OpWriter {
 
   error(requester: number, tag: number, message: string): void {
     const text = Buffer.from(message, "utf8");
-    this.buffer.set(text, this.begin(Op.ERROR, 0, text.length, requester, tag));
+    const at = this.begin(Op.ERROR, 0, text.length, requester, tag);
+    this.buffer.set(text, at);
   }
 
   putAck(requester: number, count: number): void {
@@ -181,7 +187,8 @@ export class OpWriter {
   }
 
   abortClaim(requester: number, tag: number, status: number): void {
-    this.buffer.writeInt32LE(status | 0, this.begin(Op.ABORT_CLAIM, 0, 4, requester, tag));
+    const at = this.begin(Op.ABORT_CLAIM, 0, 4, requester, tag);
+    this.buffer.writeInt32LE(status | 0, at);
   }
 
   gather(kind: number, seq: number, round: number, blocks: ReadonlyMap<number, Uint8Array>): void {
