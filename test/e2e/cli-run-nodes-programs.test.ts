@@ -1,0 +1,35 @@
+// Conformance programs (test/programs) through the real CLI as several node processes. By default
+// a representative set (RMA, atomics, locks, events, collectives, syncs, stops, cross-node runtime
+// errors); PGASC_E2E_NODES=1 runs all of them. Compares with their expected files or one-node runs.
+
+import * as vitest from "vitest";
+import { join } from "node:path";
+import { ensureCli, repoRoot } from "./harness.js";
+import { defineSplitSuite, programsExpected, programsNamed } from "../launcher/split-matrix.js";
+
+/** One program per area of the runtime that crosses nodes; the rest run with PGASC_E2E_NODES=1. */
+const REPRESENTATIVE = [
+  "atomics",
+  "coarray_getput",
+  "collectives",
+  "critical",
+  "events",
+  "locks",
+  "memory_model",
+  "shared_layouts",
+  "stop_serving",
+  "sync_images",
+  "program_args",
+  "error_stop_code",
+  "err_sync_all_stopped",
+  "err_section_remote",
+  "err_unlock_other",
+];
+
+ensureCli();
+defineSplitSuite(
+  vitest,
+  "conformance programs over node processes",
+  programsNamed(join(repoRoot, "test", "programs"), process.env.PGASC_E2E_NODES === "1" ? undefined : REPRESENTATIVE),
+  programsExpected,
+);
