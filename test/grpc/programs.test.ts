@@ -31,8 +31,8 @@ const SHORT: [number, number][] = [
 const plans: Plan[] = [
   { file: sample("ring"), splits: FULL },
   { file: sample("pi"), splits: FULL },
-  { file: sample("heat"), splits: FULL },
-  { file: sample("histogram"), splits: FULL },
+  { file: sample("heat"), splits: SHORT },
+  { file: sample("histogram"), splits: SHORT },
   { file: sample("bank"), splits: SHORT },
   { file: sample("prodcons"), splits: SHORT },
   { file: sample("sort"), splits: SHORT },
@@ -40,9 +40,9 @@ const plans: Plan[] = [
   { file: sample("axpy"), splits: SHORT },
   { file: sample("wavefront"), splits: SHORT },
   { file: program("collectives"), splits: FULL },
-  { file: program("atomics"), splits: SHORT },
-  { file: program("critical"), splits: SHORT },
-  { file: program("coarray_getput"), splits: SHORT },
+  { file: program("atomics"), splits: [[4, 2]] },
+  { file: program("critical"), splits: [[4, 2]] },
+  { file: program("coarray_getput"), splits: [[4, 2]] },
   { file: program("err_sync_all_stopped"), splits: [[4, 2]] },
   { file: program("err_sync_stopped"), splits: [[4, 2]] },
 ];

@@ -110,7 +110,10 @@ export class NodeEngine {
   private terminating = false;
   private ending = false;
   private finished = false;
-  private waitingWinner = -1;
+  /** Images that asked node 0 whether their error is the job's first and have not finished since. */
+  private readonly claimants = new Set<number>();
+  /** Aborting, but a claimant may still have to print the job's message. */
+  private waitingForReporters = false;
   private abortWinner: { status: number; winner: number } | null = null;
   private readonly mainClaims = new Map<number, (granted: boolean) => void>();
   private nextMainTag = 1;
@@ -242,7 +245,7 @@ export class NodeEngine {
     if (code !== 0 && !this.terminating) {
       this.mainAbort(1, `pgasc: image ${image} ended unexpectedly (thread exit code ${code})\n`);
     }
-    if (image === this.waitingWinner) this.terminateAll();
+    this.claimantDone(image);
     // Allocations the exited image never joined can never complete.
     for (const [seq, state] of this.allocs) {
       if (!state.contributed && !state.requests[image - this.first]) this.contributeAllocError(seq, state, image);
@@ -260,7 +263,7 @@ export class NodeEngine {
   private terminateAll(): void {
     if (this.terminating) return;
     this.terminating = true;
-    this.waitingWinner = -1;
+    this.waitingForReporters = false;
     this.wakeAll();
     for (const worker of this.workers) void worker.terminate();
     if (this.workers.length === 0) this.checkEnd();
@@ -333,6 +336,7 @@ export class NodeEngine {
         this.onStopped(image, this.barrierDone);
         return;
       case "abortClaim":
+        this.claimants.add(image);
         this.onImageClaim(image, message.status, message.tag);
         return;
       case "alloc":
@@ -345,6 +349,7 @@ export class NodeEngine {
           this.applyAbort(status, -1);
           this.broadcastOps((w) => w.abort(status, -1));
         }
+        this.claimantDone(image);
         this.terminateAll();
         return;
     }
@@ -906,13 +911,20 @@ export class NodeEngine {
     Atomics.compareExchange(this.words, Global.ABORT, 0, 1);
     Atomics.store(this.words, Global.EXIT_STATUS, status);
     this.wakeAll();
-    if (winner >= 0 && this.isLocal(winner) && !this.exited.has(winner)) {
-      // Let the winning image print its message first; it then asks us to end everything.
-      this.waitingWinner = winner;
+    if (winner >= 0 && this.isLocal(winner) && !this.exited.has(winner)) this.claimants.add(winner);
+    if (this.claimants.size > 0) {
+      // A local image may have won (its grant can be overtaken by another node's abort on
+      // another stream): let it print its message first; it then asks us to end everything.
+      this.waitingForReporters = true;
       this.timers.push(setTimeout(() => this.terminateAll(), WINNER_GRACE_MS));
     } else {
       this.terminateAll();
     }
+  }
+
+  private claimantDone(image: number): void {
+    if (!this.claimants.delete(image)) return;
+    if (this.waitingForReporters && this.claimants.size === 0) this.terminateAll();
   }
 
   private onPeerLost(node: number): void {

@@ -1,0 +1,34 @@
+// One-sided semantics across node processes: gets and puts on an image of another node complete
+// (each within 100 ms) while that image computes for 3 s without calling the runtime; bulk puts
+// and gets of 64 MiB (beyond every gRPC default) and strided 2-D sections arrive intact.
+
+import { describe, expect, it } from "vitest";
+import { grpcFixture, lines, runNodes } from "./harness.js";
+
+describe("one-sided progress", () => {
+  it("gets from another node complete while the target computes for 3 s", { timeout: 60_000 }, async () => {
+    const r = await runNodes(grpcFixture("busy.mjs"), 4, 2, { args: ["3"] });
+    expect(r.stderr).toBe("");
+    expect(r.statuses).toEqual([0, 0]);
+    const [report, seen] = lines(r.stdout);
+    const m = /^gets (\d+) wrong (\d+) slowest-ms ([\d.]+)$/.exec(report);
+    expect(m, report).not.toBeNull();
+    // about one get + put + get every 50 ms for 2.5 s
+    expect(Number(m![1])).toBeGreaterThan(20);
+    expect(Number(m![2])).toBe(0);
+    expect(Number(m![3])).toBeLessThan(100);
+    expect(seen).toBe("busy image saw put yes");
+    expect(r.seconds).toBeGreaterThan(3);
+  });
+});
+
+describe("bulk transfers", () => {
+  it("a 64 MiB put and get and strided sections between nodes", { timeout: 60_000 }, async () => {
+    const r = await runNodes(grpcFixture("bulk.mjs"), 2, 2, { args: ["64"] });
+    expect(r.stderr).toBe("");
+    expect(r.statuses).toEqual([0, 0]);
+    const out = lines(r.stdout);
+    expect(out[0]).toMatch(/^bulk 67108864 bytes: mismatches 0; put \d+ ms, get \d+ ms$/);
+    expect(out[1]).toBe("target mismatches 0");
+  });
+});
