@@ -1,0 +1,104 @@
+// Runs the `srun` recipe of docs/deployment.md as written, with a stand-in `srun` that starts the
+// tasks as local processes with Slurm's variables (there is no Slurm here). Consumes the doc's
+// `sh srun-recipe` block and samples/heat.pgas; checks the output against heat's expected output.
+
+import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { SLURM_PORT_FIRST, SLURM_PORT_SPAN, slurmRendezvousPort } from "../../runtime/launcher/bootstrap.js";
+
+const root = join(import.meta.dirname, "..", "..");
+const cli = join(root, "dist", "cli", "pgasc.js");
+
+function recipe(): string {
+  const doc = readFileSync(join(root, "docs", "deployment.md"), "utf8");
+  const m = /```sh srun-recipe\n([\s\S]*?)```/.exec(doc);
+  if (!m) throw new Error("docs/deployment.md has no ```sh srun-recipe block");
+  return m[1];
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/** A Slurm job id whose derived rendezvous port is free on this machine now. */
+async function jobIdWithFreePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const jobId = 100_000 + Math.floor(Math.random() * 900_000);
+    if (await portIsFree(slurmRendezvousPort(jobId, 0))) return jobId;
+  }
+  throw new Error(`no free port in ${SLURM_PORT_FIRST}..${SLURM_PORT_FIRST + SLURM_PORT_SPAN}`);
+}
+
+/**
+ * The stand-in srun: starts SLURM_NTASKS copies of its command, task k "on host" 127.0.0.(k+1),
+ * with the variables srun gives a task, waits for all and exits with the first failure.
+ */
+function fakeSrun(tasks: number, cpusPerTask: number, jobId: number): string {
+  return `#!/bin/sh
+# stand-in srun for the recipe test: local processes with Slurm's task variables
+pids=""
+k=0
+while [ $k -lt ${tasks} ]; do
+  SLURM_JOB_ID=${jobId} SLURM_STEP_ID=0 SLURM_PROCID=$k SLURM_LOCALID=0 SLURM_NODEID=$k \\
+  SLURM_NTASKS=${tasks} SLURM_NPROCS=${tasks} SLURM_STEP_NUM_TASKS=${tasks} SLURM_NNODES=${tasks} \\
+  SLURM_STEP_NODELIST='127.0.0.[1-${tasks}]' SLURM_JOB_NODELIST='127.0.0.[1-${tasks}]' \\
+  SLURMD_NODENAME=127.0.0.$((k + 1)) SLURM_CPUS_PER_TASK=${cpusPerTask} \\
+  PGASC_LISTEN_HOST=127.0.0.$((k + 1)) \\
+  "$@" &
+  pids="$pids $!"
+  k=$((k + 1))
+done
+status=0
+for p in $pids; do
+  wait $p || { s=$?; [ $status -eq 0 ] && status=$s; }
+done
+exit $status
+`;
+}
+
+describe("docs/deployment.md srun recipe (simulated Slurm environment)", () => {
+  it("runs heat on 2 tasks x 2 cpus = 4 images and prints heat's 4-image output", { timeout: 120_000 }, async () => {
+    const script = recipe();
+    // The recipe asks for 2 nodes, 1 task each, 2 cpus per task; the stand-in srun does the same.
+    expect(script).toMatch(/--nodes=2/);
+    expect(script).toMatch(/--ntasks-per-node=1/);
+    expect(script).toMatch(/--cpus-per-task=2/);
+
+    const dir = mkdtempSync(join(tmpdir(), "pgasc-srun-"));
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "pgasc"), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`);
+    writeFileSync(join(bin, "srun"), fakeSrun(2, 2, await jobIdWithFreePort()));
+    chmodSync(join(bin, "pgasc"), 0o755);
+    chmodSync(join(bin, "srun"), 0o755);
+    copyFileSync(join(root, "samples", "heat.pgas"), join(dir, "heat.pgas"));
+    writeFileSync(join(dir, "heat.sh"), script);
+
+    const env: NodeJS.ProcessEnv = { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME ?? dir, NO_COLOR: "1" };
+    const r = spawnSync("sh", [join(dir, "heat.sh")], { cwd: dir, env, encoding: "utf8", timeout: 100_000 });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const expected = readFileSync(join(root, "samples", "expected", "heat.4.txt"), "utf8");
+    expect(r.stdout.trim().split("\n").sort()).toEqual(expected.trim().split("\n").sort());
+  });
+
+  it("without the token exported, every task refuses with one line naming the variable", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pgasc-srun-"));
+    const r = spawnSync(process.execPath, [cli, "node", join(dir, "x.mjs")], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, SLURM_PROCID: "0", SLURM_NTASKS: "2", SLURM_STEP_NODELIST: "nid[001-002]", SLURM_JOB_ID: "7", PGASC_IMAGES: "4" },
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^pgasc node: PGASC_JOB_TOKEN is not set: every node of a job needs the same secret token/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
