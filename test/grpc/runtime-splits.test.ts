@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import { runFixture } from "../runtime/harness.js";
-import { lines, runNodes, runtimeFixture } from "./harness.js";
+import { grpcFixture, lines, runNodes, runtimeFixture } from "./harness.js";
 
 const splits: Record<string, [number, number][]> = {
   "rma.mjs": [[4, 2], [7, 3]],
@@ -67,5 +67,21 @@ describe("errors end every node, message printed once", () => {
         expect(r.seconds).toBeLessThan(10);
       });
     }
+  }
+});
+
+describe("collective allocation must agree across nodes", () => {
+  // The same texts as runLocal gives (the reporting image names its own variable).
+  const expected: Record<string, RegExp> = {
+    size: /^alloc\.pgas:1:1: runtime error: image \d: allocating 'c': the size differs between images \(10 on image 0, 11 on image 3\)\n/,
+    name: /^alloc\.pgas:1:1: runtime error: image \d: allocating '(c|other)': images allocate different variables at the same point \('c' on image 0, 'other' on image 3\)\n/,
+  };
+  for (const mode of ["size", "name"]) {
+    it(`${mode} differs on the last node`, { timeout: 60_000 }, async () => {
+      const r = await runNodes(grpcFixture("alloc-mismatch.mjs"), 4, 2, { args: [mode] });
+      expect(r.stderr).toMatch(expected[mode]);
+      expect(r.statuses).toEqual([1, 1]);
+      expect(r.stdout).toBe("");
+    });
   }
 });
