@@ -13,7 +13,7 @@ export interface JobRequest {
   /** Absolute path of the compiled program module. */
   program: string;
   args: string[];
-  /** `-n`; undefined means the default (total slots with hosts, else defaultImages). */
+  /** `-n`; undefined means the default (total slots with hosts, else defaultImages but at least one per node). */
   images?: number;
   /** `--nodes`; undefined means one node per host entry (1 without hosts). */
   nodes?: number;
@@ -80,7 +80,8 @@ export function planJob(request: JobRequest): JobPlan {
   const usedEntries = hosts ? hosts.slice(0, Math.min(hosts.length, nodeCount)) : undefined;
   const slots = usedEntries?.reduce((sum, e) => sum + e.slots, 0);
 
-  const images = request.images ?? slots ?? request.defaultImages;
+  // Without hosts, -n defaults to the CPU count, raised to one image per node process.
+  const images = request.images ?? slots ?? Math.max(request.defaultImages, nodeCount);
   if (nodeCount > images) {
     const why =
       request.nodes === undefined && hosts

@@ -49,26 +49,44 @@ const REMOTE_PORT_END = 32000;
 
 /** Checks everything that does not need the program built: call it before building. */
 export function checkLaunchOptions(opts: MultiNodeOptions): void {
-  readHosts(opts);
-  tlsOf(opts);
-  rshWords(opts);
+  plan(opts, 1);
 }
 
 export async function runMultiNode(opts: MultiNodeOptions): Promise<number> {
   const hosts = readHosts(opts);
+  const local = hosts === undefined || hosts.entries.every((e) => isLoopbackHost(addressOf(e.host)));
+  const rendezvousPort = local ? await freeLoopbackPort() : randomInt(REMOTE_PORT_FIRST, REMOTE_PORT_END);
+  const jobPlan = plan(opts, rendezvousPort);
+
+  if (opts.show) {
+    const text = jobPlan.nodes.map((n) => showCommand(n) + "\n").join("");
+    writeAllSync(opts.stdoutFd ?? 1, Buffer.from(text));
+    return 0;
+  }
+  // A fresh secret per job: nodes refuse every call that does not carry it.
+  const token = randomBytes(32).toString("hex");
+  return superviseJob(jobPlan, {
+    token,
+    stdoutFd: opts.stdoutFd,
+    stderrFd: opts.stderrFd,
+    timeoutSeconds: opts.timeoutSeconds,
+  });
+}
+
+/** Reads the hosts, checks the options and plans the job; every problem is a LauncherError. */
+function plan(opts: MultiNodeOptions, rendezvousPort: number): JobPlan {
+  const hosts = readHosts(opts);
   const tls = tlsOf(opts);
   const rsh = rshWords(opts);
   const local = hosts === undefined || hosts.entries.every((e) => isLoopbackHost(addressOf(e.host)));
-  const rendezvousPort = local ? await freeLoopbackPort() : randomInt(REMOTE_PORT_FIRST, REMOTE_PORT_END);
   if (tls && local) {
+    // Remote hosts have their own files at these paths; local ones can be checked now.
     for (const path of [tls.cert, tls.key, tls.ca]) {
       if (!existsSync(path)) throw new LauncherError(`pgasc: ${path}: no such file (TLS)`);
     }
   }
-
-  let plan: JobPlan;
   try {
-    plan = planJob({
+    return planJob({
       program: opts.program,
       args: opts.args,
       images: opts.images,
@@ -89,20 +107,6 @@ export async function runMultiNode(opts: MultiNodeOptions): Promise<number> {
     if (e instanceof PlanError) throw new LauncherError(`pgasc: ${e.message}`, 2);
     throw e;
   }
-
-  if (opts.show) {
-    const text = plan.nodes.map((n) => showCommand(n) + "\n").join("");
-    writeAllSync(opts.stdoutFd ?? 1, Buffer.from(text));
-    return 0;
-  }
-  // A fresh secret per job: nodes refuse every call that does not carry it.
-  const token = randomBytes(32).toString("hex");
-  return superviseJob(plan, {
-    token,
-    stdoutFd: opts.stdoutFd,
-    stderrFd: opts.stderrFd,
-    timeoutSeconds: opts.timeoutSeconds,
-  });
 }
 
 /** The host entries of -H or --hostfile, with where they came from; undefined for a run here. */

@@ -35,6 +35,8 @@ const FAILURE_GRACE_MS = 3000;
 const KILL_GRACE_MS = 1500;
 /** The launcher's own timeout comes this long after the nodes' --timeout. */
 const TIMEOUT_GRACE_MS = 5000;
+/** How long after a node's exit its pipes may stay open before the exit is judged anyway. */
+const CLOSE_AFTER_EXIT_MS = 500;
 /** Lines of a node's stderr kept before it has started (shown if it fails to start). */
 const EARLY_STDERR_LINES = 50;
 
@@ -260,11 +262,23 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
     child.stdin!.write(options.token + "\n");
     child.stdout!.on("data", (chunk: Buffer) => node.stdout.push(chunk));
     child.stderr!.on("data", (chunk: Buffer) => node.stderr.push(chunk));
-    child.on("exit", (code, signal) => onExit(node, code, signal));
-    child.on("close", () => {
+    // 'exit' can come before the last output (the ready line among it) has been read: the end
+    // is judged at 'close', when the pipes are drained, or shortly after 'exit' should something
+    // the node started keep its pipes open.
+    let ended = false;
+    const end = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (ended) return;
+      ended = true;
+      onExit(node, code, signal);
+    };
+    child.on("exit", (code, signal) => {
+      timers.push(setTimeout(() => end(code, signal), CLOSE_AFTER_EXIT_MS));
+    });
+    child.on("close", (code, signal) => {
       node.closed = true;
       node.stdout.end();
       node.stderr.end();
+      end(code, signal);
       if (finishing || nodes.every((n) => n.exited)) maybeFinish();
     });
   }

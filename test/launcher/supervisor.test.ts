@@ -229,6 +229,16 @@ describe("pgasc run over node processes (stand-in node program)", () => {
     expect(leftovers()).toEqual([]);
   });
 
+  it("output closed by its reader (| head): the job ends with 141, nothing left", async () => {
+    const job = start(["run", "-n", "4", "--nodes", "2", "-o", program, hello, "--", "lines", "5000"]);
+    expect(await waitFor(() => job.stdout().length > 0, 10_000)).toBe(true);
+    job.child.stdout!.destroy();
+    const end = await job.ended;
+    expect(end.status).toBe(141);
+    expect(job.stderr()).toBe("");
+    expect(await waitFor(() => leftovers().length === 0, 5000)).toBe(true);
+  });
+
   it("--show prints one command per node and runs nothing", () => {
     const r = pgasc(["run", "-n", "5", "--nodes", "2", "--show", "-o", join(dir, "never.mjs"), hello, "--", "a b"]);
     expect(r.status).toBe(0);
