@@ -1,14 +1,22 @@
-// LIR pass: bounds checks hoisted out of innermost user `for` loops by loop versioning. Consumes
-// LIR; gives LIR where such a loop becomes `if (loop is empty || every access provably in range)
-// { copy without those checks } else { original, checked copy }`. An access qualifies when each
-// index is `i`, `i ± c` or `c` (c loop-invariant) on an array the loop does not redeclare. The
-// checked copy runs whenever the proof fails, so an error still happens at the right iteration.
+// LIR pass: bounds checks hoisted out of user `for` loops by loop versioning. Consumes LIR; gives
+// LIR where an innermost loop (or a two-level nest whose inner loop's bounds do not depend on the
+// outer one) becomes `if (nest is empty || every qualifying access provably in range) { fast copy }
+// else { original, checked copy }`. An access qualifies when each index is affine in the loop
+// variables with loop-invariant other operands (affine-index.ts). The fast copy indexes with the
+// exact offset, the invariant part (row base) computed once before the inner loop. The checked
+// copy runs whenever the proof fails, so an error still happens at the right iteration.
 
-import { add, bin, bool, num, sameExpr, sub, type CheckedAccess, type CountedFor, type JsExpr, type JsStmt } from "./lir.js";
+import { affineForm, atomTerms, expandInvariant, sumOf, times, type Affine, type NestScope } from "./affine-index.js";
+import { add, bin, bool, id, isTrivial, num, sameExpr, sub, type CheckedAccess, type CountedFor, type JsExpr, type JsStmt } from "./lir.js";
+import { forEachExpr, forEachStmt, mapExprs } from "./lir-walk.js";
 
 export interface HoistOptions {
   /** Top-level mutable scalars: a called user function may change them. */
   topLevelMutable: ReadonlySet<string>;
+  /** A fresh `$`-prefixed name, for the row bases computed before a fast inner loop. */
+  temp: (hint: string) => string;
+  /** Parameters of the function being rewritten (its own locals: no alias needed). */
+  params?: ReadonlySet<string>;
 }
 
 export function hoistBoundsChecks(stmts: JsStmt[], opts: HoistOptions): JsStmt[] {
@@ -17,13 +25,18 @@ export function hoistBoundsChecks(stmts: JsStmt[], opts: HoistOptions): JsStmt[]
 
 function rewriteStmt(s: JsStmt, opts: HoistOptions): JsStmt {
   switch (s.k) {
-    case "countedFor":
-      if (s.user && !containsLoop(s.body)) return versionLoop(s, opts) ?? s;
-      return { ...s, body: hoistBoundsChecks(s.body, opts) };
+    case "countedFor": {
+      if (s.user && !containsLoop(s.body)) return versionNest([s], { ...s, user: false }, opts) ?? s;
+      // the inner loop versioned per outer iteration; also the fallback of a versioned nest
+      const perRow: CountedFor = { ...s, body: hoistBoundsChecks(s.body, opts) };
+      const inner = s.user ? soleInnerLoop(s) : undefined;
+      return (inner && versionNest([s, inner], perRow, opts)) ?? perRow;
+    }
+    case "fn":
+      return { ...s, body: hoistBoundsChecks(s.body, { ...opts, params: new Set(s.params.map((p) => p.name)) }) };
     case "for":
     case "while":
     case "block":
-    case "fn":
       return { ...s, body: hoistBoundsChecks(s.body, opts) };
     case "if":
       return { ...s, then: hoistBoundsChecks(s.then, opts), else: s.else && hoistBoundsChecks(s.else, opts) };
@@ -35,204 +48,225 @@ function rewriteStmt(s: JsStmt, opts: HoistOptions): JsStmt {
 }
 
 function containsLoop(stmts: JsStmt[]): boolean {
-  return stmts.some((s) => {
-    switch (s.k) {
-      case "countedFor":
-      case "for":
-      case "while":
-        return true;
-      case "if":
-        return containsLoop(s.then) || (s.else !== undefined && containsLoop(s.else));
-      case "block":
-      case "fn":
-        return containsLoop(s.body);
-      case "tryFinally":
-        return containsLoop(s.body) || containsLoop(s.fin);
-      default:
-        return false;
-    }
+  let found = false;
+  forEachStmt(stmts, (s) => {
+    if (s.k === "countedFor" || s.k === "for" || s.k === "while") found = true;
   });
+  return found;
 }
 
-// --- walking the loop body ------------------------------------------------------------------
-
-function forEachExpr(stmts: JsStmt[], f: (e: JsExpr) => void): void {
-  const visit = (e: JsExpr | null | undefined): void => {
-    if (!e) return;
-    f(e);
-    switch (e.k) {
-      case "bin":
-        visit(e.l);
-        visit(e.r);
-        break;
-      case "un":
-      case "cast":
-        visit(e.e);
-        break;
-      case "call":
-        visit(e.fn);
-        e.args.forEach(visit);
-        break;
-      case "new":
-        e.args.forEach(visit);
-        break;
-      case "member":
-        visit(e.obj);
-        break;
-      case "index":
-        visit(e.obj);
-        visit(e.idx);
-        break;
-      case "checked":
-        visit(e.data);
-        e.indices.forEach(visit);
-        e.extents.forEach(visit);
-        break;
-      case "cond":
-        visit(e.c);
-        visit(e.t);
-        visit(e.f);
-        break;
-      case "array":
-        e.items.forEach(visit);
-        break;
-      case "object":
-        e.props.forEach(([, v]) => visit(v));
-        break;
-      case "assignExpr":
-        visit(e.target);
-        visit(e.value);
-        break;
-      default:
-        break;
-    }
-  };
-  const walk = (s: JsStmt): void => {
-    switch (s.k) {
-      case "let":
-        visit(s.init);
-        break;
-      case "expr":
-        visit(s.e);
-        break;
-      case "assign":
-        visit(s.target);
-        visit(s.value);
-        break;
-      case "if":
-        visit(s.c);
-        s.then.forEach(walk);
-        s.else?.forEach(walk);
-        break;
-      case "return":
-        visit(s.e);
-        break;
-      case "block":
-        s.body.forEach(walk);
-        break;
-      case "tryFinally":
-        s.body.forEach(walk);
-        s.fin.forEach(walk);
-        break;
-      default:
-        break;
-    }
-  };
-  stmts.forEach(walk);
+/** The one user loop directly in `outer`'s body when it is innermost and nothing else there loops. */
+function soleInnerLoop(outer: CountedFor): CountedFor | undefined {
+  const loops = outer.body.filter((s) => s.k === "countedFor");
+  const others = outer.body.filter((s) => s.k !== "countedFor");
+  const inner = loops[0];
+  if (loops.length !== 1 || inner?.k !== "countedFor" || !inner.user || containsLoop(inner.body) || containsLoop(others)) return undefined;
+  return inner;
 }
 
-/** Names the body declares or assigns (not invariant), and whether it calls user functions. */
-function bodyEffects(stmts: JsStmt[]): { written: Set<string>; callsUser: boolean } {
-  const written = new Set<string>();
+// --- what the nest makes of names -----------------------------------------------------------
+
+function nestScope(nest: CountedFor[], opts: HoistOptions): NestScope {
+  const body = nest[0]!.body;
+  const loopVars = new Set(nest.map((l) => l.variable));
+  const declarations = new Map<string, number>();
+  const inits = new Map<string, JsExpr>();
+  const assigned = new Set<string>();
   let callsUser = false;
-  const walk = (s: JsStmt): void => {
-    if (s.k === "let") written.add(s.name);
-    if (s.k === "assign" && s.target.k === "id") written.add(s.target.name);
-    if (s.k === "if") {
-      s.then.forEach(walk);
-      s.else?.forEach(walk);
+  forEachStmt(body, (s) => {
+    if (s.k === "let") {
+      declarations.set(s.name, (declarations.get(s.name) ?? 0) + 1);
+      if (s.init) inits.set(s.name, s.init);
     }
-    if (s.k === "block") s.body.forEach(walk);
-    if (s.k === "tryFinally") {
-      s.body.forEach(walk);
-      s.fin.forEach(walk);
-    }
-  };
-  stmts.forEach(walk);
-  forEachExpr(stmts, (e) => {
-    if (e.k === "assignExpr" && e.target.k === "id") written.add(e.target.name);
+    if (s.k === "countedFor") declarations.set(s.variable, 2); // a loop variable of a deeper loop
+    if (s.k === "assign" && s.target.k === "id") assigned.add(s.target.name);
+  });
+  forEachExpr(body, (e) => {
+    if (e.k === "assignExpr" && e.target.k === "id") assigned.add(e.target.name);
     if (e.k === "call" && e.fn.k === "id" && !e.fn.name.startsWith("$")) callsUser = true;
   });
-  return { written, callsUser };
+  return {
+    isLoopVar: (name) => loopVars.has(name),
+    // declared once and never assigned: its value is its initialiser wherever it is in scope
+    definition: (name) => (declarations.get(name) === 1 && !assigned.has(name) ? inits.get(name) : undefined),
+    isInvariantName: (name) =>
+      !loopVars.has(name) && !declarations.has(name) && !assigned.has(name) && !(callsUser && opts.topLevelMutable.has(name)),
+  };
 }
 
 // --- the proof -------------------------------------------------------------------------------
 
-function versionLoop(loop: CountedFor, opts: HoistOptions): JsStmt | null {
-  if (loop.dir === "either") return null;
-  const { written, callsUser } = bodyEffects(loop.body);
-  const v = loop.variable;
-  const invariant = (e: JsExpr): boolean => {
-    switch (e.k) {
-      case "num":
-        return true;
-      case "id":
-        return e.name !== v && !written.has(e.name) && !(callsUser && opts.topLevelMutable.has(e.name));
-      case "member":
-        return e.prop === "length" && invariant(e.obj);
-      case "bin":
-        return ["+", "-", "*", "|"].includes(e.op) && invariant(e.l) && invariant(e.r);
-      case "un":
-        return e.op === "-" && invariant(e.e);
-      case "call":
-        return e.fn.k === "member" && e.fn.obj.k === "id" && e.fn.obj.name === "Math" && e.fn.prop === "imul" && e.args.every(invariant);
-      default:
-        return false;
-    }
+/** An expression plus a literal: `hi - 1` kept apart so that guard constants fold. */
+interface Offset {
+  e: JsExpr;
+  c: number;
+}
+
+interface ProvenAccess {
+  forms: Affine[];
+  cols?: JsExpr;
+}
+
+/**
+ * Versions `nest` (outermost first, 1 or 2 loops; the accesses are those of the innermost body).
+ * `fallback` is what runs when the guard fails. Null when nothing qualifies (or, for a 2-level
+ * nest, when not every access does: the per-row versioning of the fallback would do better).
+ */
+function versionNest(nest: CountedFor[], fallback: CountedFor, opts: HoistOptions): JsStmt | null {
+  if (nest.some((l) => l.dir === "either")) return null;
+  const scope = nestScope(nest, opts);
+  const inner = nest[nest.length - 1]!;
+  // the smallest and largest value of each loop variable over a non-empty nest (a superset for
+  // steps other than ±1); inner bounds must not depend on outer variables
+  const ranges = new Map<string, { min: Offset; max: Offset }>();
+  const empties: JsExpr[] = [];
+  for (const [depth, loop] of nest.entries()) {
+    const lo = depth === 0 ? loop.lo : expandInvariant(loop.lo, scope);
+    const hi = depth === 0 ? loop.hi : expandInvariant(loop.hi, scope);
+    if (!lo || !hi) return null;
+    ranges.set(loop.variable, loop.dir === "up" ? { min: { e: lo, c: 0 }, max: { e: hi, c: -1 } } : { min: { e: hi, c: 1 }, max: { e: lo, c: 0 } });
+    const empty = compare(loop.dir === "up" ? ">=" : "<=", lo, hi);
+    if (!empties.some((x) => sameExpr(x, empty))) empties.push(empty);
+  }
+  const bound = (form: Affine, which: "min" | "max"): JsExpr => {
+    let constant = form.constant;
+    const varTerms = [...form.vars].map(([v, coef]) => {
+      const r = ranges.get(v)!;
+      const end = (coef > 0) === (which === "min") ? r.min : r.max;
+      constant += coef * end.c;
+      return times(coef, end.e);
+    });
+    return sumOf([...varTerms, ...atomTerms(form)], constant);
   };
-  // `i`, `(i + c) | 0`, `(c + i) | 0`, `(i - c) | 0` → the offset added to i
-  const affine = (e: JsExpr): JsExpr | null => {
-    if (e.k === "id" && e.name === v) return num(0);
-    const inner = e.k === "bin" && e.op === "|" && e.r.k === "num" && e.r.v === 0 ? e.l : e;
-    if (inner.k !== "bin") return null;
-    const isV = (x: JsExpr) => x.k === "id" && x.name === v;
-    if (inner.op === "+" && isV(inner.l) && invariant(inner.r)) return inner.r;
-    if (inner.op === "+" && isV(inner.r) && invariant(inner.l)) return inner.l;
-    if (inner.op === "-" && isV(inner.l) && invariant(inner.r)) return bin("-", num(0), inner.r);
-    return null;
-  };
-  // the smallest and largest values of i over a non-empty loop (a superset for steps other than ±1)
-  const [iMin, iMax] = loop.dir === "up" ? [loop.lo, sub(loop.hi, num(1))] : [add(loop.hi, num(1)), loop.lo];
+
   const conditions: JsExpr[] = [];
-  const proven = new Set<CheckedAccess>();
-  forEachExpr(loop.body, (e) => {
+  const proven = new Map<CheckedAccess, ProvenAccess>();
+  let accesses = 0;
+  forEachExpr(inner.body, (e) => {
     if (e.k !== "checked" || !e.check) return;
-    if (!invariant(e.data) || !e.extents.every(invariant)) return;
+    accesses++;
+    const data = expandInvariant(e.data, scope);
+    const extents = e.extents.map((x) => expandInvariant(x, scope));
+    if (!data || extents.some((x) => !x)) return;
+    const forms: Affine[] = [];
     const conds: JsExpr[] = [];
-    for (let d = 0; d < e.indices.length; d++) {
-      const ix = e.indices[d]!;
-      const ext = e.extents[d]!;
-      const off = affine(ix);
-      if (off) {
-        conds.push(compare(">=", add(iMin, off), num(0)), compare("<", add(iMax, off), ext));
-      } else if (invariant(ix)) {
-        conds.push(compare(">=", ix, num(0)), compare("<", ix, ext));
-      } else return;
+    for (const [d, ix] of e.indices.entries()) {
+      const form = affineForm(ix, scope);
+      if (!form) return;
+      forms.push(form);
+      conds.push(compare(">=", bound(form, "min"), num(0)), compare("<", bound(form, "max"), extents[d]!));
     }
     if (conds.some((c) => c.k === "bool" && !c.v)) return; // provably out of range: keep the check
-    proven.add(e);
+    proven.set(e, { forms, cols: extents[1] ?? undefined });
     for (const c of conds) {
       if (c.k === "bool") continue; // provably true
       if (!conditions.some((k) => sameExpr(k, c))) conditions.push(c);
     }
   });
-  if (proven.size === 0) return null;
-  const empty = compare(loop.dir === "up" ? ">=" : "<=", loop.lo, loop.hi);
-  const fast: CountedFor = { ...loop, body: uncheck(loop.body, proven), user: false };
-  if (conditions.length === 0) return fast; // every access is in range whatever the loop does
+  if (proven.size === 0 || (nest.length > 1 && proven.size < accesses)) return null;
+
+  // the fast copy: proven accesses index with the exact offset; row bases hoisted before the
+  // inner loop. Arrays, strides and the inner bound are read through local constants bound before
+  // the nest: they are usually variables of main captured by a function, and V8 reloads such
+  // context slots on every access instead of hoisting the loads.
+  const nestPreamble: JsStmt[] = [];
+  const aliases = new Map<string, string>();
+  const local = (e: JsExpr): JsExpr => {
+    if (e.k !== "id" || e.name.startsWith("$") || opts.params?.has(e.name) || !scope.isInvariantName(e.name)) return e;
+    let alias = aliases.get(e.name);
+    if (!alias) {
+      alias = opts.temp(e.name.replace(/\$/g, "_"));
+      aliases.set(e.name, alias);
+      nestPreamble.push({ k: "let", kind: "const", name: alias, init: e });
+    }
+    return id(alias);
+  };
+  const rowPreamble: JsStmt[] = [];
+  const hoisted = new Map<string, string>();
+  const hoist = (e: JsExpr, hint: string): JsExpr => {
+    if (isTrivial(e)) return e;
+    const key = JSON.stringify(e);
+    let name = hoisted.get(key);
+    if (!name) {
+      name = opts.temp(hint);
+      hoisted.set(key, name);
+      rowPreamble.push({ k: "let", kind: "const", name, init: e });
+    }
+    return id(name);
+  };
+  const fastBody = dropUnusedDefinitions(
+    mapExprs(inner.body, (e, original) => {
+      const p = original.k === "checked" ? proven.get(original) : undefined;
+      return p && e.k === "checked" ? { k: "index", obj: local(e.data), idx: fastIndex(p, inner.variable, hoist, local) } : e;
+    }),
+    scope,
+  );
+  const fastInner: CountedFor = { ...inner, hi: local(inner.hi), body: fastBody, user: false };
+  let fast: JsStmt[];
+  if (nest.length === 1) fast = [...nestPreamble, ...rowPreamble, fastInner];
+  else {
+    const outer = nest[0]!;
+    const outerBody = outer.body.flatMap((s) => (s === inner ? [...rowPreamble, fastInner] : [s]));
+    fast = [...nestPreamble, { ...outer, body: dropUnusedDefinitions(outerBody, scope), user: false }];
+  }
+  const fastStmt: JsStmt = fast.length === 1 ? fast[0]! : { k: "block", body: fast };
+  if (conditions.length === 0) return fastStmt; // every access is in range whatever the loop does
   const inRange = conditions.reduce((a, b) => bin("&&", a, b));
-  const guard = empty.k === "bool" ? (empty.v ? empty : inRange) : bin("||", empty, inRange);
-  return { k: "if", c: guard, then: [fast], else: [{ ...loop, user: false }] };
+  const empty = empties.filter((c) => !(c.k === "bool" && !c.v));
+  if (empty.some((c) => c.k === "bool" && c.v)) return fallback; // never runs: keep it as it is
+  const guard = [...empty, inRange].reduce((a, b) => bin("||", a, b));
+  return { k: "if", c: guard, then: fast, else: [fallback] };
+}
+
+/**
+ * The exact linear offset of a proven access in the fast copy: `rowBase + v * stride + literal`
+ * with v the innermost loop variable; rowBase (everything invariant in the inner loop) is hoisted.
+ */
+function fastIndex(
+  p: ProvenAccess,
+  v: string,
+  hoist: (e: JsExpr, hint: string) => JsExpr,
+  local: (e: JsExpr) => JsExpr,
+): JsExpr {
+  const split = (form: Affine) => {
+    const others = [...form.vars].filter(([name]) => name !== v).map(([name, c]) => times(c, id(name)));
+    return { coef: form.vars.get(v) ?? 0, rest: [...others, ...atomTerms(form)], constant: form.constant };
+  };
+  let stride: JsExpr;
+  let rowBase: JsExpr;
+  let literal: number;
+  if (p.forms.length === 1) {
+    const f = split(p.forms[0]!);
+    stride = num(f.coef);
+    rowBase = sumOf(f.rest);
+    literal = f.constant;
+  } else {
+    const [r, c] = p.forms.map(split) as [ReturnType<typeof split>, ReturnType<typeof split>];
+    const cols = p.cols!;
+    const scaled = (k: JsExpr): JsExpr => (k.k === "num" && k.v === 0 ? num(0) : k.k === "num" && k.v === 1 ? cols : bin("*", k, cols));
+    stride = sumOf([scaled(num(r.coef))], c.coef);
+    rowBase = sumOf([scaled(sumOf(r.rest, r.constant)), ...c.rest]);
+    literal = c.constant;
+  }
+  const base = hoist(rowBase, "row");
+  const step = stride.k === "num" ? times(stride.v, id(v)) : bin("*", id(v), isTrivial(stride) ? local(stride) : hoist(stride, "stride"));
+  return sumOf([base, step], literal);
+}
+
+/** `stmts` without the declarations of pure definitions nothing in them reads any more. */
+function dropUnusedDefinitions(stmts: JsStmt[], scope: NestScope): JsStmt[] {
+  const droppable = (s: JsStmt, read: Set<string>) =>
+    s.k === "let" && !read.has(s.name) && s.init !== undefined && scope.definition(s.name) !== undefined && isPure(s.init);
+  let current = stmts;
+  for (;;) {
+    const read = new Set<string>();
+    forEachExpr(current, (e) => {
+      if (e.k === "id") read.add(e.name);
+    });
+    const next = current.filter((s) => !droppable(s, read));
+    if (next.length === current.length) return current;
+    current = next;
+  }
 }
 
 /** `a op b`, folded to a boolean literal when both sides are numbers. */
@@ -241,58 +275,19 @@ function compare(op: ">=" | "<" | "<=", a: JsExpr, b: JsExpr): JsExpr {
   return bin(op, a, b);
 }
 
-/** A copy of `stmts` where the proven accesses are unchecked (other nodes are shared). */
-function uncheck(stmts: JsStmt[], proven: Set<CheckedAccess>): JsStmt[] {
-  const ex = (e: JsExpr): JsExpr => {
-    switch (e.k) {
-      case "checked": {
-        const indices = e.indices.map(ex);
-        return proven.has(e) ? { ...e, indices, check: false } : { ...e, indices };
-      }
-      case "bin":
-        return { ...e, l: ex(e.l), r: ex(e.r) };
-      case "un":
-      case "cast":
-        return { ...e, e: ex(e.e) };
-      case "call":
-        return { ...e, fn: ex(e.fn), args: e.args.map(ex) };
-      case "new":
-        return { ...e, args: e.args.map(ex) };
-      case "member":
-        return { ...e, obj: ex(e.obj) };
-      case "index":
-        return { ...e, obj: ex(e.obj), idx: ex(e.idx) };
-      case "cond":
-        return { ...e, c: ex(e.c), t: ex(e.t), f: ex(e.f) };
-      case "array":
-        return { ...e, items: e.items.map(ex) };
-      case "object":
-        return { ...e, props: e.props.map(([k, v]) => [k, ex(v)] as [string, JsExpr]) };
-      case "assignExpr":
-        return { ...e, target: ex(e.target), value: ex(e.value) };
-      default:
-        return e;
-    }
-  };
-  const st = (s: JsStmt): JsStmt => {
-    switch (s.k) {
-      case "let":
-        return s.init ? { ...s, init: ex(s.init) } : s;
-      case "expr":
-        return { ...s, e: ex(s.e) };
-      case "assign":
-        return { ...s, target: ex(s.target), value: ex(s.value) };
-      case "if":
-        return { ...s, c: ex(s.c), then: s.then.map(st), else: s.else?.map(st) };
-      case "return":
-        return s.e ? { ...s, e: ex(s.e) } : s;
-      case "block":
-        return { ...s, body: s.body.map(st) };
-      case "tryFinally":
-        return { ...s, body: s.body.map(st), fin: s.fin.map(st) };
-      default:
-        return s;
-    }
-  };
-  return stmts.map(st);
+/** Arithmetic on names and literals only: evaluating it can neither fail nor have an effect. */
+function isPure(e: JsExpr): boolean {
+  switch (e.k) {
+    case "num":
+    case "id":
+      return true;
+    case "bin":
+      return isPure(e.l) && isPure(e.r);
+    case "un":
+      return isPure(e.e);
+    case "call":
+      return e.fn.k === "member" && e.fn.obj.k === "id" && e.fn.obj.name === "Math" && e.fn.prop === "imul" && e.args.every(isPure);
+    default:
+      return false;
+  }
 }

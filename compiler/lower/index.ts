@@ -28,7 +28,7 @@ interface State {
 export const PASSES: { name: string; run: (s: State, program: Program) => void }[] = [
   { name: "resolve-storage", run: (s) => resolveStorage(s.ctx) },
   { name: "lower-to-lir", run: (s, program) => void (s.body = lowerProgramBody(s.ctx, program)) },
-  { name: "hoist-bounds-checks", run: (s) => void (s.body = hoistBoundsChecks(s.body, { topLevelMutable: s.ctx.topLevelMutable })) },
+  { name: "hoist-bounds-checks", run: (s) => void (s.body = hoistBoundsChecks(s.body, { topLevelMutable: s.ctx.topLevelMutable, temp: (hint) => s.ctx.temp(hint) })) },
 ];
 
 export function lowerProgram(program: Program): LoweredProgram {
