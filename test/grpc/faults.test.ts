@@ -3,20 +3,21 @@
 // (stdin EOF with PGASC_EXIT_ON_STDIN_EOF=1) exits by itself.
 
 import { describe, expect, it } from "vitest";
-import { grpcFixture, lines, runNodes } from "./harness.js";
+import { grpcFixture, lines, runNodes, waitForText } from "./harness.js";
 
 describe("lost nodes", () => {
   for (const victim of [1, 0]) {
     it(`node ${victim} killed: the job ends and names it`, { timeout: 60_000 }, async () => {
       let killedAt = 0;
       const r = await runNodes(grpcFixture("busy.mjs"), 4, 2, {
-        args: ["20"],
+        args: ["20", "announce"],
         killAfterMs: 30_000,
-        onStarted: (children) => {
-          setTimeout(() => {
+        onStarted: (children, _configs, stdoutPath) => {
+          // Kill once the program runs (every stream is up), not during startup.
+          void waitForText(stdoutPath, "started").then(() => {
             killedAt = performance.now();
             children[victim].kill("SIGKILL");
-          }, 1500);
+          });
         },
       });
       const endedAfter = (performance.now() - killedAt) / 1000;
@@ -26,6 +27,7 @@ describe("lost nodes", () => {
       expect(r.statuses[1 - victim]).toBe(1);
       const lost = victim === 1 ? "pgasc: lost node 1 (images 2-3)" : "pgasc: lost node 0 (images 0-1)";
       expect(lines(r.stderr)).toEqual([lost]);
+      expect(lines(r.stdout)).toEqual(["started"]);
     });
   }
 });
@@ -34,14 +36,14 @@ describe("lost launcher", () => {
   it("every node exits by itself when its stdin closes", { timeout: 60_000 }, async () => {
     let closedAt = 0;
     const r = await runNodes(grpcFixture("busy.mjs"), 4, 2, {
-      args: ["20"],
+      args: ["20", "announce"],
       killAfterMs: 30_000,
       env: { PGASC_EXIT_ON_STDIN_EOF: "1" },
-      onStarted: (children) => {
-        setTimeout(() => {
+      onStarted: (children, _configs, stdoutPath) => {
+        void waitForText(stdoutPath, "started").then(() => {
           closedAt = performance.now();
           for (const child of children) child.stdin?.end();
-        }, 1500);
+        });
       },
     });
     expect(r.timedOut).toBe(false);

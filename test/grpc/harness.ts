@@ -37,7 +37,7 @@ export interface NodesOptions {
   token?: string;
   tls?: TlsFiles;
   /** Called with the children once they are started (fault tests). */
-  onStarted?: (children: ChildProcess[], configs: NodeConfig[]) => void;
+  onStarted?: (children: ChildProcess[], configs: NodeConfig[], stdoutPath: string) => void;
   env?: Record<string, string>;
 }
 
@@ -90,7 +90,7 @@ export async function runNodes(program: string, images: number, nodes: number, o
       env: { ...process.env, ...(opts.env ?? {}) },
     }),
   );
-  opts.onStarted?.(children, configs);
+  opts.onStarted?.(children, configs, outPath);
   let timedOut = false;
   const guard = setTimeout(
     () => {
@@ -121,3 +121,17 @@ export async function runNodes(program: string, images: number, nodes: number, o
 }
 
 export const lines = (text: string) => text.split("\n").filter((line) => line !== "");
+
+/** Resolves once `path` contains `text` (polling), or after `ms`. */
+export async function waitForText(path: string, text: string, ms = 20_000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      if (readFileSync(path, "utf8").includes(text)) return true;
+    } catch {
+      // not there yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}

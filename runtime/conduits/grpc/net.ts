@@ -64,7 +64,11 @@ export interface NetHandlers {
 
 type Stream = grpc.ClientDuplexStream<Buffer, Buffer> | grpc.ServerDuplexStream<Buffer, Buffer>;
 
-/** A stream with small writes gathered into one frame per event-loop turn. */
+/**
+ * A stream whose writes are aggregated: the first operations of an event-loop turn go out at
+ * once (a lone request pays no batching delay); whatever else is sent in the same turn (other
+ * images' requests, acknowledgements) is gathered into one frame at the end of the turn.
+ */
 class StreamChannel implements Channel {
   private pending: Uint8Array[] = [];
   private scheduled = false;
@@ -81,12 +85,17 @@ class StreamChannel implements Channel {
     this.pending.push(ops);
     if (!this.scheduled) {
       this.scheduled = true;
+      this.write();
       setImmediate(() => this.flush());
     }
   }
 
   flush(): void {
     this.scheduled = false;
+    this.write();
+  }
+
+  private write(): void {
     if (!this.alive || this.pending.length === 0) return;
     const frame = frameOf(this.pending);
     this.pending = [];

@@ -163,15 +163,20 @@ export class NodeEngine {
     }
     const jobDone = new Promise<number>((resolve) => (this.resolveJob = resolve));
     this.watchLauncher();
-    try {
-      await this.net.start();
-    } catch (error) {
-      this.writeErr(`pgasc: node ${this.me}: ${(error as Error).message}\n`);
+    // A peer lost (or the launcher gone) during startup ends the job without waiting for the
+    // connection timeouts.
+    const starting = this.net.start().then(
+      () => null,
+      (error: Error) => error,
+    );
+    const failure = await Promise.race([starting, jobDone.then(() => "ended" as const)]);
+    if (failure === "ended" || this.aborting) return jobDone;
+    if (failure !== null) {
+      this.writeErr(`pgasc: node ${this.me}: ${failure.message}\n`);
       this.finished = true;
       await this.net.close();
       return 1;
     }
-    if (this.aborting) return jobDone;
     this.startTimeout();
     this.startWorkers();
     return jobDone;
