@@ -102,6 +102,8 @@ function setUpNamespaces(): void {
 let dir: string;
 let hostfile: string;
 let agent: string;
+/** An agent that behaves like ssh: the remote command runs in another session, its stdin relayed. */
+let relayAgent: string;
 
 function run(args: string[], extraEnv: Record<string, string>, timeoutMs = 120_000) {
   const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, ...extraEnv }, timeout: timeoutMs });
@@ -145,6 +147,25 @@ describe.skipIf(reason !== undefined)(`several hosts in network namespaces${reas
       ].join("\n"),
     );
     chmodSync(agent, 0o755);
+    // Like ssh, the remote command is not a descendant in our process group and holds no pipe of
+    // the launcher's: its stdin comes through a relay (cat), as ssh relays it over the network.
+    // Killing the agent ends the relay, and the remote node sees its stdin close.
+    relayAgent = join(dir, "netns-ssh");
+    writeFileSync(
+      relayAgent,
+      [
+        "#!/bin/sh",
+        "# ssh-like rsh agent for the netns test: relayed stdin, command in its own session",
+        'host=$1; shift',
+        'case "$host" in',
+        ...HOSTS.map((address, i) => `  ${address}) ns=${hostNamespace(i)} ;;`),
+        '  *) echo "netns-ssh: no such host: $host" >&2; exit 255 ;;',
+        "esac",
+        'cat | setsid ip netns exec "$ns" sh -c "$*"',
+        "",
+      ].join("\n"),
+    );
+    chmodSync(relayAgent, 0o755);
     hostfile = join(dir, "hosts");
     writeFileSync(hostfile, `# three hosts, one node process each\n${HOSTS[0]} slots=2\n${HOSTS[1]} slots=1\n${HOSTS[2]} slots=1\n`);
   });
@@ -198,6 +219,63 @@ describe.skipIf(reason !== undefined)(`several hosts in network namespaces${reas
       expect(await waitFor(() => namespacePids().length === 0, 5000)).toBe(true);
     } finally {
       job.kill("SIGKILL");
+    }
+  });
+
+  it.skipIf(!existsSync(conduitMain))("an ssh-like agent killed: the remote node sees stdin close; the job ends, nothing left", { timeout: 60_000 }, async () => {
+    const program = join(dir, "spin.mjs");
+    const job = spawn(process.execPath, [cli, "run", "--hostfile", hostfile, "--rsh", relayAgent, "-o", program, join(root, "test", "fixtures", "launcher", "spin.pgas")], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    job.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    job.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+    const ended = new Promise<{ status: number | null; at: number }>((r) => job.on("close", (status) => r({ status, at: Date.now() })));
+    try {
+      expect(await waitFor(() => out.split("\n").filter((l) => l.startsWith("started")).length === 4, 30_000), err).toBe(true);
+      // The agent of node 1 is the launcher's child whose command line names host 2.
+      const agents = spawnSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" })
+        .stdout.split("\n")
+        .map((l) => l.trim().split(/\s+/))
+        .filter((f) => Number(f[1]) === job.pid && f.includes(HOSTS[1]));
+      expect(agents).toHaveLength(1);
+      const killedAt = Date.now();
+      process.kill(Number(agents[0][0]), "SIGKILL");
+      const end = await ended;
+      expect(end.at - killedAt).toBeLessThan(5000);
+      expect(end.status).not.toBe(0);
+      expect(err).toContain(`pgasc: node 1 (image 2) on ${HOSTS[1]} was killed by SIGKILL; image 2 lost`);
+      expect(await waitFor(() => namespacePids().length === 0, 5000)).toBe(true);
+    } finally {
+      job.kill("SIGKILL");
+    }
+  });
+
+  it.skipIf(!existsSync(conduitMain))("the launcher killed outright: remote nodes behind ssh-like agents end by themselves", { timeout: 60_000 }, async () => {
+    const program = join(dir, "spin.mjs");
+    const job = spawn(process.execPath, [cli, "run", "--hostfile", hostfile, "--rsh", relayAgent, "-o", program, join(root, "test", "fixtures", "launcher", "spin.pgas")], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    let out = "";
+    job.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    const ended = new Promise((r) => job.on("close", r));
+    try {
+      expect(await waitFor(() => out.split("\n").filter((l) => l.startsWith("started")).length === 4, 30_000)).toBe(true);
+      expect(namespacePids().length).toBeGreaterThanOrEqual(3);
+      // Only the launcher: its agents (and their relays) lose their stdin, as ssh would lose its session.
+      process.kill(job.pid!, "SIGKILL");
+      await ended;
+      expect(await waitFor(() => namespacePids().length === 0, 5000)).toBe(true);
+    } finally {
+      try {
+        process.kill(-job.pid!, "SIGKILL");
+      } catch {
+        /* gone */
+      }
     }
   });
 
