@@ -46,6 +46,8 @@ interface NodeState {
   ready: boolean;
   exited: boolean;
   closed: boolean;
+  /** The process group has been sent SIGKILL after the node ended (never signal it again). */
+  groupCleared: boolean;
   earlyStderr: string[];
   stdout: LineSplitter;
   stderr: LineSplitter;
@@ -88,6 +90,7 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
       ready: false,
       exited: false,
       closed: false,
+      groupCleared: false,
       earlyStderr: [],
       stdout: new LineSplitter((lines) => write(stdoutFd, lines)),
       stderr: new LineSplitter((lines) => onStderrLines(state, lines)),
@@ -170,9 +173,7 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
     for (const node of nodes) {
       node.stdout.end();
       node.stderr.end();
-      if (!node.ready && node.earlyStderr.length > 0 && status === 0) write(stderrFd, Buffer.from(node.earlyStderr.join("\n") + "\n"));
-      // Whatever is left of a node's process group (a grandchild of the rsh) goes too.
-      signalGroup(node, "SIGKILL");
+      if (!node.groupCleared) signalGroup(node, "SIGKILL");
       node.child?.stdin?.destroy();
     }
     resolveJob(status ?? 0);
@@ -269,6 +270,10 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
     const end = (code: number | null, signal: NodeJS.Signals | null) => {
       if (ended) return;
       ended = true;
+      // Whatever is left of the node's process group (a grandchild of the rsh) goes now, while
+      // the group id cannot yet belong to anyone else.
+      signalGroup(node, "SIGKILL");
+      node.groupCleared = true;
       onExit(node, code, signal);
     };
     child.on("exit", (code, signal) => {
