@@ -45,6 +45,7 @@ export const CHUNK_BYTES = 4 * 1024 * 1024;
 const MAX_UNACKED_BYTES = 32 * 1024 * 1024;
 const MAX_UNACKED_PUTS = 200_000;
 const REPLY_SPIN_MICROS = 30;
+const NODE_WAIT_SPIN_MICROS = 30;
 const CLAIM_TIMEOUT_MS = 5000;
 
 export interface GrpcCoreOptions extends SmpCoreOptions {
@@ -66,7 +67,9 @@ export class GrpcCore extends SmpCore {
   private nextTag = 0;
 
   constructor(opts: GrpcCoreOptions) {
-    super(opts);
+    // Across nodes most waits end through the progress engine and the network (≥ 100 µs): a long
+    // spin would only take the core the main thread needs to finish them.
+    super(opts.nodeCount > 1 ? { ...opts, spinMicros: Math.min(opts.spinMicros ?? NODE_WAIT_SPIN_MICROS, NODE_WAIT_SPIN_MICROS) } : opts);
     this.nodeCount = opts.nodeCount;
     this.link = new Int32Array(opts.link);
     this.linkView = new DataView(opts.link);

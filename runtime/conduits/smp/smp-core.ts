@@ -37,6 +37,8 @@ export interface SmpCoreOptions {
   /** This node's images (default: all of them, the one-node case). */
   nodeFirst?: number;
   nodeEnd?: number;
+  /** Busy-wait budget before parking, µs (default: by the node's image count and cores). */
+  spinMicros?: number;
 }
 
 /** A parked image re-checks its condition at least this often (a safety net, not the wake path). */
@@ -74,7 +76,8 @@ export class SmpCore implements Core {
     this.stderrFd = opts.stderrFd;
     this.stride = imageWords(opts.size);
     this.myBase = ctlIndex(opts.size, opts.rank, 0);
-    this.spinMicros = this.nodeEnd - this.nodeFirst <= availableParallelism() ? SPIN_MICROS_DEDICATED : SPIN_MICROS_OVERSUBSCRIBED;
+    this.spinMicros =
+      opts.spinMicros ?? (this.nodeEnd - this.nodeFirst <= availableParallelism() ? SPIN_MICROS_DEDICATED : SPIN_MICROS_OVERSUBSCRIBED);
   }
 
   protected index(image: number, word: number): number {
