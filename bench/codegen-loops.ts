@@ -1,7 +1,8 @@
 // Focused benchmark of the generated local loops: bench/kernels/{nstream,transpose,stencil}.pgas at
 // one image against the same loops written by hand (bench/baselines/local-loops.ts). Consumes the
 // built CLI and baselines (dist/); prints best and median rate of each side and their ratio.
-// Run: npx tsc -p tsconfig.json && node dist/bench/codegen-loops.js [ROUNDS] [KERNEL...]
+// Run: npx tsc -p tsconfig.json && node dist/bench/codegen-loops.js [ROUNDS] [--before CLI] [KERNEL...]
+// (--before: another build's dist/cli/pgasc.js, e.g. of an older commit, measured alongside)
 
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -23,6 +24,8 @@ const KERNEL_ARGS: Record<string, string[]> = {
 
 const argv = process.argv.slice(2);
 const rounds = argv[0] !== undefined && /^\d+$/.test(argv[0]) ? Number(argv.shift()) : 7;
+const beforeAt = argv.indexOf("--before");
+const beforeCli = beforeAt >= 0 ? resolve(argv.splice(beforeAt, 2)[1] ?? "") : undefined;
 const kernels = argv.length ? argv : Object.keys(KERNEL_ARGS);
 const buildDir = mkdtempSync(join(tmpdir(), "pgasc-codegen-loops-"));
 
@@ -41,18 +44,22 @@ for (const kernel of kernels) {
   if (!args) throw new Error(`unknown kernel ${kernel} (known: ${Object.keys(KERNEL_ARGS).join(", ")})`);
   const source = join(repoRoot, "bench", "kernels", `${kernel}.pgas`);
   const built = join(buildDir, `${kernel}.mjs`);
+  const builtBefore = join(buildDir, `${kernel}.before.mjs`);
   const pgasc: number[] = [];
   const hand: number[] = [];
-  // interleaved, so that both sides see the same background load
+  const before: number[] = [];
+  // interleaved, so that every side sees the same background load
   for (let r = 0; r < rounds; r++) {
     pgasc.push(rateOf([cli, "run", "-n", "1", "-o", built, source, "--", ...args]));
     hand.push(rateOf([baseline, kernel, ...args]));
+    if (beforeCli) before.push(rateOf([beforeCli, "run", "-n", "1", "-o", builtBefore, source, "--", ...args]));
   }
   const best = Math.max(...pgasc) / Math.max(...hand);
   const med = median(pgasc) / median(hand);
   console.log(
     `${kernel.padEnd(10)} pgasc best ${Math.max(...pgasc).toFixed(0).padStart(6)} median ${median(pgasc).toFixed(0).padStart(6)}` +
       ` | JS best ${Math.max(...hand).toFixed(0).padStart(6)} median ${median(hand).toFixed(0).padStart(6)}` +
-      ` | ratio best ${best.toFixed(2)} median ${med.toFixed(2)}`,
+      ` | ratio best ${best.toFixed(2)} median ${med.toFixed(2)}` +
+      (before.length ? ` | before: best ${Math.max(...before).toFixed(0)}, ratio ${(Math.max(...before) / Math.max(...hand)).toFixed(2)}` : ""),
   );
 }

@@ -128,15 +128,24 @@ function versionNest(nest: CountedFor[], fallback: CountedFor, opts: HoistOption
     const empty = compare(loop.dir === "up" ? ">=" : "<=", lo, hi);
     if (!empties.some((x) => sameExpr(x, empty))) empties.push(empty);
   }
+  // a bound of an index over the nest: each loop variable replaced by the end of its range that
+  // minimises (maximises) its term; an end that is a literal or an atom of the index merges with it,
+  // so that `i - R` over R..hi gives `0` rather than `R - R`
   const bound = (form: Affine, which: "min" | "max"): JsExpr => {
     let constant = form.constant;
-    const varTerms = [...form.vars].map(([v, coef]) => {
+    const atoms = form.atoms.map((a) => ({ ...a }));
+    const varTerms: JsExpr[] = [];
+    for (const [v, coef] of form.vars) {
       const r = ranges.get(v)!;
       const end = (coef > 0) === (which === "min") ? r.min : r.max;
       constant += coef * end.c;
-      return times(coef, end.e);
-    });
-    return sumOf([...varTerms, ...atomTerms(form)], constant);
+      const key = JSON.stringify(end.e);
+      const same = atoms.find((a) => a.key === key);
+      if (end.e.k === "num") constant += coef * end.e.v;
+      else if (same) same.coef += coef;
+      else varTerms.push(times(coef, end.e));
+    }
+    return sumOf([...varTerms, ...atomTerms({ ...form, atoms: atoms.filter((a) => a.coef !== 0) })], constant);
   };
 
   const conditions: JsExpr[] = [];
