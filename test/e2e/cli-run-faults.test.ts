@@ -100,6 +100,22 @@ describe.skipIf(!existsSync(conduit))("multi-node faults with the grpc conduit",
     }
   });
 
+  it("node processes of a run on this host listen on 127.0.0.1 only", { timeout: 60_000 }, async (ctx) => {
+    if (spawnSync("ss", ["-V"]).error) ctx.skip();
+    const job = await spinning(4, 2);
+    try {
+      const pids = leftovers();
+      const listening = spawnSync("ss", ["-H", "-ltnp"], { encoding: "utf8" })
+        .stdout.split("\n")
+        .filter((l) => pids.some((pid) => l.includes(`pid=${pid},`)));
+      expect(listening.length).toBeGreaterThanOrEqual(2); // node 0's rendezvous/server and node 1's server
+      for (const line of listening) expect(line.split(/\s+/)[3], line).toMatch(/^127\.0\.0\.1:\d+$/);
+    } finally {
+      process.kill(job.child.pid!, "SIGTERM");
+      await job.ended;
+    }
+  });
+
   it("kill -9 of node 1 of 3: ended within 5 s, lost images named, non-zero, nothing left", { timeout: 60_000 }, async () => {
     const job = await spinning(7, 3);
     const victim = leftovers().find((pid) => nodeIndexOf(pid) === 1)!;

@@ -13,9 +13,9 @@ export const SPLITS: [number, number][] = [
 ];
 
 /** The splits a program is run under: those its image counts allow (2-image programs get 2 x 1). */
-export function splitsFor(spec: ProgramSpec): [number, number][] {
+export function splitsFor(spec: ProgramSpec, splits: [number, number][] = SPLITS): [number, number][] {
   const most = Math.max(...spec.images);
-  if (spec.images.includes(4)) return SPLITS;
+  if (spec.images.includes(4)) return splits;
   if (most >= 2) return [[most, 2]];
   return [];
 }
@@ -46,6 +46,7 @@ export function defineSplitSuite(
   title: string,
   specs: ProgramSpec[],
   expectedFor: (spec: ProgramSpec, n: number) => string | undefined,
+  splits: [number, number][] = SPLITS,
 ): void {
   const { describe, it, expect } = vitest;
   describe(title, () => {
@@ -54,15 +55,15 @@ export function defineSplitSuite(
       return;
     }
     for (const spec of specs) {
-      const splits = splitsFor(spec);
-      if (splits.length === 0) continue;
+      const runs = splitsFor(spec, splits);
+      if (runs.length === 0) continue;
       describe(spec.name, () => {
         let built: RunResult | undefined;
         it("builds", { timeout: 130_000 }, async () => {
           built = await buildProgram(spec);
           expect(checkBuild(built).join("\n")).toBe("");
         });
-        for (const [n, k] of splits) {
+        for (const [n, k] of runs) {
           it(`-n ${n} --nodes ${k}`, { timeout: 2 * spec.timeoutMs + 60_000 }, async (ctx) => {
             if (built === undefined || checkBuild(built).length > 0) ctx.skip();
             let expected = expectedFor(spec, n);
