@@ -76,6 +76,15 @@ export async function runNodes(program: string, images: number, nodes: number, o
   if (!existsSync(join(root, "dist/runtime/conduits/grpc/node-main.js"))) {
     throw new Error("dist/ is missing: run 'npx tsc -p tsconfig.json' first");
   }
+  // The free port is found by binding and closing it; another process may take it before node 0
+  // binds it (the suite runs many jobs at once): then run again on another port.
+  for (let attempt = 1; ; attempt++) {
+    const run = await runNodesOnce(program, images, nodes, opts);
+    if (attempt === 3 || !/cannot listen on .*(EADDRINUSE|address already in use|No address added)/i.test(run.stderr)) return run;
+  }
+}
+
+async function runNodesOnce(program: string, images: number, nodes: number, opts: NodesOptions): Promise<NodesRun> {
   const port = await freePort();
   const configs = makeConfigs(program, images, nodes, port, opts);
   const dir = mkdtempSync(join(tmpdir(), "pgasc-grpc-"));

@@ -49,6 +49,9 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   // killed process on a live host resets the connection at once.
   "grpc.keepalive_time_ms": 30_000,
   "grpc.keepalive_timeout_ms": 10_000,
+  // Node 0 may start listening a moment after the others dial it: retry fast (default 1 s).
+  "grpc.initial_reconnect_backoff_ms": 50,
+  "grpc.max_reconnect_backoff_ms": 1000,
 };
 
 /** Where a frame came from and how to answer it. node is null for streams that are not a peer. */

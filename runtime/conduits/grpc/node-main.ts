@@ -112,6 +112,10 @@ export class NodeEngine {
   private finished = false;
   /** Images that asked node 0 whether their error is the job's first and have not finished since. */
   private readonly claimants = new Set<number>();
+  /** The image whose error the job reports, once an ABORT said so (-1: none of the images). */
+  private decidedWinner: number | null = null;
+  /** The tag each claimant waits on for its answer. */
+  private readonly claimTags = new Map<number, number>();
   /** Aborting, but a claimant may still have to print the job's message. */
   private waitingForReporters = false;
   private abortWinner: { status: number; winner: number } | null = null;
@@ -271,7 +275,8 @@ export class NodeEngine {
     this.waitingForReporters = false;
     this.wakeAll();
     for (const worker of this.workers) void worker.terminate();
-    if (this.workers.length === 0) this.checkEnd();
+    // Threads that had already exited send no more exit events.
+    if (this.exited.size === this.workers.length) this.checkEnd();
   }
 
   /** Wakes every parked image of this node (they re-check their conditions and the abort flag). */
@@ -342,6 +347,7 @@ export class NodeEngine {
         return;
       case "abortClaim":
         this.claimants.add(image);
+        this.claimTags.set(image, message.tag);
         this.onImageClaim(image, message.status, message.tag);
         return;
       case "alloc":
@@ -504,6 +510,7 @@ export class NodeEngine {
         const body = decodeAbort(op);
         if (!body) return refuse("malformed abort");
         this.applyAbort(body.status, body.winner);
+        this.settleClaims(body.winner);
         return;
       }
       case Op.ABORT_CLAIM: {
@@ -851,17 +858,38 @@ export class NodeEngine {
   private broadcastAbort(status: number, winner: number): void {
     this.broadcastOps((w) => w.abort(status, winner));
     this.applyAbort(status, winner);
+    this.settleClaims(winner);
+  }
+
+  /**
+   * The job's first error is decided: every other local claimant lost. Answer them here rather
+   * than wait for node 0, which may already be closing once its own images are gone.
+   */
+  private settleClaims(winner: number): void {
+    this.decidedWinner ??= winner;
+    for (const [image, tag] of this.claimTags) {
+      if (image === winner) continue;
+      this.claimTags.delete(image);
+      this.answerClaim(image, tag, false);
+    }
+  }
+
+  private answerClaim(image: number, tag: number, granted: boolean): void {
+    const index = image - this.first;
+    const link = this.links[index];
+    this.linkViews[index].setFloat64(VALUE_OFFSET, granted ? 1 : 0, true);
+    Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.INLINE);
+    Atomics.store(link, Link.REPLY_TAG, tag);
+    Atomics.notify(link, Link.REPLY_TAG);
   }
 
   private onImageClaim(image: number, status: number, tag: number): void {
-    const index = image - this.first;
     const grant = (granted: boolean) => {
-      const link = this.links[index];
-      this.linkViews[index].setFloat64(VALUE_OFFSET, granted ? 1 : 0, true);
-      Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.INLINE);
-      Atomics.store(link, Link.REPLY_TAG, tag);
-      Atomics.notify(link, Link.REPLY_TAG);
+      this.claimTags.delete(image);
+      this.answerClaim(image, tag, granted);
     };
+    // The job's winner is already known here: this claim lost.
+    if (this.decidedWinner !== null && this.decidedWinner !== image) return grant(false);
     if (this.me === 0) {
       const granted = this.arbitrate(status, image);
       grant(granted);
@@ -928,6 +956,7 @@ export class NodeEngine {
   }
 
   private claimantDone(image: number): void {
+    this.claimTags.delete(image);
     if (!this.claimants.delete(image)) return;
     if (this.waitingForReporters && this.claimants.size === 0) this.terminateAll();
   }
