@@ -137,6 +137,7 @@ interface RunOptions {
   output?: string;
   label?: boolean;
   timeout?: number;
+  deadlockTimeout?: number;
   nodes?: number;
   hosts?: string;
   hostfile?: string;
@@ -163,6 +164,7 @@ async function cmdRun(file: string, programArgs: string[], opts: RunOptions): Pr
       args: programArgs,
       label: opts.label ?? false,
       timeoutSeconds: opts.timeout,
+      deadlockTimeoutSeconds: opts.deadlockTimeout,
     });
   }
   const { LauncherError, checkLaunchOptions, runMultiNode } = await import("../runtime/launcher/run-job.js");
@@ -177,6 +179,7 @@ async function cmdRun(file: string, programArgs: string[], opts: RunOptions): Pr
     rsh: opts.rsh,
     label: opts.label ?? false,
     timeoutSeconds: opts.timeout,
+    deadlockTimeoutSeconds: opts.deadlockTimeout,
     tlsCert: opts.tlsCert,
     tlsKey: opts.tlsKey,
     tlsCa: opts.tlsCa,
@@ -202,6 +205,7 @@ interface NodeOptions {
   images?: number;
   label?: boolean;
   timeout?: number;
+  deadlockTimeout?: number;
   tlsCert?: string;
   tlsKey?: string;
   tlsCa?: string;
@@ -216,6 +220,7 @@ async function cmdNode(program: string | undefined, programArgs: string[], opts:
       images: opts.images,
       label: opts.label,
       timeoutSeconds: opts.timeout,
+      deadlockTimeoutSeconds: opts.deadlockTimeout,
       tls: { cert: opts.tlsCert, key: opts.tlsKey, ca: opts.tlsCa },
     });
   } catch (e) {
@@ -238,6 +243,12 @@ function positiveInt(what: string) {
     if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`${what} must be a whole number of at least 1`);
     return Number(value);
   };
+}
+
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError("must be a number of seconds, 0 or more");
+  return n;
 }
 
 function positiveNumber(value: string): number {
@@ -295,6 +306,11 @@ async function main(argv: string[]): Promise<number> {
     .option("-o, --output <out>", "where the compiled program is kept")
     .option("-l, --label", "prefix each output line with its image, '3: text'")
     .option("--timeout <seconds>", "end the run after this many seconds", positiveNumber)
+    .option(
+      "--deadlock-timeout <seconds>",
+      "end the run when no image made progress this long, with each image's statement (default 30; 0: off; certain deadlocks at once)",
+      nonNegativeNumber,
+    )
     .option("--nodes <K>", "K node processes (on this host, or dealt over the hosts)", positiveInt("--nodes"))
     .option("-H, --hosts <list>", "comma-separated hosts, each HOST or HOST:SLOTS, one node process each")
     .option("--hostfile <file>", "hosts file: lines 'HOST slots=N', one node process each")
@@ -315,6 +331,7 @@ async function main(argv: string[]): Promise<number> {
     .option("-n, --images <N>", "number of images of the whole job (default $PGASC_IMAGES)", positiveInt("-n"))
     .option("-l, --label", "prefix each output line with its image (default $PGASC_LABEL)")
     .option("--timeout <seconds>", "end the run after this many seconds (default $PGASC_TIMEOUT)", positiveNumber)
+    .option("--deadlock-timeout <seconds>", "deadlock watchdog: seconds without progress, 0 off (default $PGASC_DEADLOCK_TIMEOUT or 30)", nonNegativeNumber)
     .option("--tls-cert <file>", "PEM certificate of this node (default $PGASC_TLS_CERT)")
     .option("--tls-key <file>", "PEM private key (default $PGASC_TLS_KEY)")
     .option("--tls-ca <file>", "PEM CA certificate (default $PGASC_TLS_CA)")

@@ -21,7 +21,11 @@ import {
 import {
   AbortSignal,
   AtomicCode,
+  CollectiveCode,
+  SYNC_IMAGES_LIST,
+  SYNC_IMAGES_STAR,
   StopSignal,
+  WaitKind,
   applyAtomic,
   localWord,
   remoteWord,
@@ -134,6 +138,7 @@ export class PgasRuntime implements Runtime {
   // --- collective allocation --------------------------------------------------------------------
 
   coarray(name: string, elem: AllocElem, dims: number[], site: number): CoarrayHandle {
+    this.core.statement(WaitKind.ALLOCATION, site, 0, 0);
     const length = this.checkedLength(name, dims, site);
     const exchange = this.core.exchangeSegment(name, length * elementBytes(elem), length);
     if (!exchange.ok) this.fail(`allocating '${name}': ${exchange.message}`, site);
@@ -144,6 +149,7 @@ export class PgasRuntime implements Runtime {
   }
 
   shared(name: string, elem: DataElem, dims: number[], layout: LayoutSpec, site: number): SharedHandle {
+    this.core.statement(WaitKind.ALLOCATION, site, 0, 0);
     const length = this.checkedLength(name, dims, site);
     if (typeof layout === "number" && !(Number.isInteger(layout) && layout >= 1)) {
       this.fail(`the block size of '${name}' must be at least 1, not ${layout}`, site);
@@ -361,6 +367,7 @@ export class PgasRuntime implements Runtime {
   // --- image control --------------------------------------------------------------------------
 
   syncAll(site: number): void {
+    this.core.statement(WaitKind.SYNC_ALL, site, 0, 0);
     const problem = this.barrier.wait();
     if (problem !== null) this.fail(`sync all: ${problem}`, site);
   }
@@ -383,6 +390,7 @@ export class PgasRuntime implements Runtime {
       if (seen[image]) this.fail(`sync images: image ${image} appears twice in the list`, site);
       seen[image] = 1;
     }
+    this.core.statement(WaitKind.SYNC_IMAGES, site, typeof images === "number" ? images : images === null ? SYNC_IMAGES_STAR : SYNC_IMAGES_LIST, 0);
     const problem = this.syncer.sync(partners);
     if (problem !== null) this.fail(problem, site);
   }
@@ -396,6 +404,7 @@ export class PgasRuntime implements Runtime {
   }
 
   criticalEnter(id: number, site: number): void {
+    this.core.statement(WaitKind.CRITICAL, site, 0, id);
     const problem = this.critical.enter(id);
     if (problem !== null) this.fail(problem, site);
   }
@@ -406,6 +415,7 @@ export class PgasRuntime implements Runtime {
 
   lock(h: CoarrayHandle, image: number, site: number): void {
     const word = this.syncWord(h, image, "lock", site);
+    this.core.statement(WaitKind.LOCK, site, image, (h as CoarrayImpl).segment);
     const problem = acquireLock(this.core, word, lockKey((h as CoarrayImpl).segment, image), `lock '${h.name}'[${image}]`);
     if (problem !== null) this.fail(problem, site);
   }
@@ -422,6 +432,7 @@ export class PgasRuntime implements Runtime {
 
   eventWait(h: CoarrayHandle, until: number, site: number): void {
     const word = this.syncWord(h, this.rank, "event", site);
+    this.core.statement(WaitKind.EVENT_WAIT, site, until >= 1 ? until : 1, (h as CoarrayImpl).segment);
     const problem = waitEvent(this.core, word, until, `'${h.name}'`);
     if (problem !== null) this.fail(problem, site);
   }
@@ -497,37 +508,44 @@ export class PgasRuntime implements Runtime {
   coReduce(op: ReduceOp, elem: "int" | "float", value: number, resultImage: number, site: number): number {
     const what = `co_${op}`;
     this.checkImageArgument(what, resultImage, site, true);
+    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode[what as keyof typeof CollectiveCode], 0);
     return this.collectives.reduce(what, value, combiners[elem][op], resultImage, this.failer(site));
   }
 
   coReduceArray(op: ReduceOp, data: Int32Array | Float64Array, resultImage: number, site: number): void {
     const what = `co_${op}`;
     this.checkImageArgument(what, resultImage, site, true);
+    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode[what as keyof typeof CollectiveCode], 0);
     const combine = combiners[data instanceof Int32Array ? "int" : "float"][op];
     this.collectives.reduceArray(what, data, combine, resultImage, this.failer(site));
   }
 
   coBroadcast(_elem: "int" | "float", value: number, source: number, site: number): number {
     this.checkImageArgument("co_broadcast", source, site, false);
+    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode.co_broadcast, 0);
     return this.collectives.broadcast("co_broadcast", value, source, this.failer(site));
   }
 
   coBroadcastArray(data: Int32Array | Float64Array, source: number, site: number): void {
     this.checkImageArgument("co_broadcast", source, site, false);
+    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode.co_broadcast, 0);
     this.collectives.broadcastArray("co_broadcast", data, source, this.failer(site));
   }
 
   coReduceFn(_elem: "int" | "float", value: number, f: (a: number, b: number) => number, site: number): number {
+    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode.co_reduce, 0);
     return this.collectives.reduce("co_reduce", value, f, -1, this.failer(site));
   }
 
   coReduceFnArray(data: Int32Array | Float64Array, f: (a: number, b: number) => number, site: number): void {
+    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode.co_reduce, 0);
     this.collectives.reduceArray("co_reduce", data, f, -1, this.failer(site));
   }
 
   // --- termination and errors -------------------------------------------------------------------
 
-  stop(_site: number): never {
+  stop(site: number): never {
+    this.core.stoppingAt(site);
     throw new StopSignal();
   }
 

@@ -20,9 +20,47 @@ export const Ctl = {
   /** `critical` locks (used on image 0): holder + 1, 0 when free. Construct id modulo CRITICAL_SLOTS. */
   CRITICAL_BASE: 8,
   CRITICAL_SLOTS: 64,
+  /**
+   * Watchdog words (runtime/extended/watchdog.ts): the image's current or last image control
+   * statement (a WaitKind, its site + 1, its argument, its segment or construct id), written
+   * with plain stores when the statement starts; WAITING is set (atomically, after them) only
+   * while the image is parked in that statement, WAIT_ON names the image it waits for (sync
+   * images partner, lock holder; -1 unknown), PROGRESS counts parked waits that ended, and
+   * STOP_SITE is the site + 1 of the `stop` that ended the image (0: end of the program).
+   */
+  STMT_KIND: 72,
+  STMT_SITE: 73,
+  STMT_ARG: 74,
+  STMT_SEGMENT: 75,
+  WAITING: 76,
+  WAIT_ON: 77,
+  PROGRESS: 78,
+  STOP_SITE: 79,
   /** sync images: word SYNC_BASE + j on image i counts `sync images` by j that named i. */
-  SYNC_BASE: 72,
+  SYNC_BASE: 80,
 } as const;
+
+/** What an image control statement is (Ctl.STMT_KIND); 0 before the first one. */
+export const WaitKind = {
+  NONE: 0,
+  SYNC_ALL: 1,
+  /** STMT_ARG: the partner, SYNC_IMAGES_STAR for `*`, SYNC_IMAGES_LIST for a list. */
+  SYNC_IMAGES: 2,
+  /** STMT_ARG: the threshold; STMT_SEGMENT: the event coarray. */
+  EVENT_WAIT: 3,
+  /** STMT_ARG: the image of the lock; STMT_SEGMENT: the lock coarray. */
+  LOCK: 4,
+  /** STMT_SEGMENT: the construct id. */
+  CRITICAL: 5,
+  /** A collective declaration (allocation and its barrier); STMT_SEGMENT: unused. */
+  ALLOCATION: 6,
+  /** co_sum & co: STMT_ARG is a CollectiveCode. */
+  COLLECTIVE: 7,
+} as const;
+export const SYNC_IMAGES_STAR = -1;
+export const SYNC_IMAGES_LIST = -2;
+/** Collectives as STMT_ARG of WaitKind.COLLECTIVE (names in watchdog.ts). */
+export const CollectiveCode = { co_sum: 1, co_min: 2, co_max: 3, co_broadcast: 4, co_reduce: 5 } as const;
 
 export const STATUS_RUNNING = 0;
 export const STATUS_STOPPED = 1;
@@ -164,6 +202,17 @@ export interface Core {
   ctlAdd(image: number, word: number, delta: number): number;
   /** Returns the old value. */
   ctlCas(image: number, word: number, expected: number, desired: number): number;
+
+  // --- watchdog --------------------------------------------------------------------------------
+  /**
+   * The image control statement this image is executing (WaitKind, site, argument, segment):
+   * cheap plain stores; published as "waiting" only if the image parks in it.
+   */
+  statement(kind: number, site: number, arg: number, segment: number): void;
+  /** The image the current wait depends on (sync images partner, lock holder; -1 unknown). */
+  waitingOn(image: number): void;
+  /** The `stop` statement at `site` ends this image (reported as "stopped at ..."). */
+  stoppingAt(site: number): void;
 
   // --- waiting ----------------------------------------------------------------------------------
   /**

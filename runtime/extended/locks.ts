@@ -17,6 +17,7 @@ export function acquireLock(core: Core, word: AtomicWord, key: number, what: str
     () => word.cas(0, me) === 0,
     () => {
       const holder = word.load() - 1;
+      core.waitingOn(holder);
       return holder >= 0 && core.isStopped(holder) ? `${what} is held by image ${holder}, which has stopped` : null;
     },
   );
@@ -56,6 +57,7 @@ export class Critical {
       () => core.ctlCas(0, word, 0, me) === 0,
       () => {
         const holder = core.ctlLoad(0, word) - 1;
+        core.waitingOn(holder);
         return holder >= 0 && core.isStopped(holder) ? `critical construct held by image ${holder}, which has stopped` : null;
       },
     );

@@ -28,6 +28,7 @@ export class SyncImages {
       if (partner === me) continue;
       const needed = this.done[partner];
       const word = Ctl.SYNC_BASE + partner;
+      core.waitingOn(partner);
       const problem = core.waitUntil(
         WaitKey.SYNC_IMAGES,
         () => core.ctlLoad(me, word) >= needed,

@@ -29,6 +29,7 @@ export const Var = {
   program: "PGASC_PROGRAM",
   label: "PGASC_LABEL",
   timeout: "PGASC_TIMEOUT",
+  deadlockTimeout: "PGASC_DEADLOCK_TIMEOUT",
   k8sJob: "PGASC_K8S_JOB",
   k8sService: "PGASC_K8S_SERVICE",
   /** Process behaviour, set by `pgasc run` for the node processes it starts (not NodeConfig). */
@@ -50,6 +51,7 @@ export interface NodeOverrides {
   images?: number;
   label?: boolean;
   timeoutSeconds?: number;
+  deadlockTimeoutSeconds?: number;
   tls?: Partial<TlsFiles>;
   /** The job token when it arrived another way (on stdin from `pgasc run`). */
   token?: string;
@@ -126,6 +128,8 @@ export function nodeConfigFromEnvironment(env: Environment, overrides: NodeOverr
     label: overrides.label ?? flag(env, Var.label),
     timeoutSeconds: overrides.timeoutSeconds ?? optionalSeconds(env, Var.timeout),
   };
+  const deadlockTimeout = overrides.deadlockTimeoutSeconds ?? optionalSeconds(env, Var.deadlockTimeout, true);
+  if (deadlockTimeout !== undefined) config.deadlockTimeoutSeconds = deadlockTimeout;
   const tls = tlsFiles(env, overrides.tls);
   if (tls) config.tls = tls;
   return config;
@@ -149,6 +153,7 @@ export function environmentForNode(config: NodeConfig, options: { withToken: boo
   if (config.nodeIndex !== 0 && config.listenPort !== 0) env[Var.listenPort] = String(config.listenPort);
   if (config.label) env[Var.label] = "1";
   if (config.timeoutSeconds !== undefined) env[Var.timeout] = String(config.timeoutSeconds);
+  if (config.deadlockTimeoutSeconds !== undefined) env[Var.deadlockTimeout] = String(config.deadlockTimeoutSeconds);
   if (config.tls) {
     env[Var.tlsCert] = config.tls.cert;
     env[Var.tlsKey] = config.tls.key;
@@ -294,10 +299,11 @@ function optionalPort(env: Environment, name: string): number | undefined {
   return port;
 }
 
-function optionalSeconds(env: Environment, name: string): number | undefined {
+function optionalSeconds(env: Environment, name: string, zeroAllowed = false): number | undefined {
   if (!present(env, name)) return undefined;
   const n = Number(env[name]);
-  if (!Number.isFinite(n) || n <= 0) throw new BootstrapError(`${name}=${env[name]} must be a number of seconds above 0`);
+  if (zeroAllowed && n === 0) return 0;
+  if (!Number.isFinite(n) || n <= 0) throw new BootstrapError(`${name}=${env[name]} must be a number of seconds ${zeroAllowed ? "(0 or more)" : "above 0"}`);
   return n;
 }
 

@@ -25,6 +25,7 @@ export interface JobRequest {
   rsh: string[];
   label: boolean;
   timeoutSeconds?: number;
+  deadlockTimeoutSeconds?: number;
   tls?: TlsFiles;
   /** Allow more images than slots. */
   oversubscribe: boolean;
@@ -121,6 +122,7 @@ export function planJob(request: JobRequest): JobPlan {
       args: request.args,
       label: request.label,
       timeoutSeconds: request.timeoutSeconds,
+      deadlockTimeoutSeconds: request.deadlockTimeoutSeconds,
     };
     if (request.tls) config.tls = request.tls;
     const env = { ...environmentForNode(config, { withToken: false }), ...LAUNCHED_NODE_VARIABLES };

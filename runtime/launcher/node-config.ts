@@ -33,6 +33,8 @@ export interface NodeConfig {
   /** Prefix output lines with the image. */
   label: boolean;
   timeoutSeconds?: number;
+  /** Deadlock watchdog: seconds without progress before the job ends (default 30; 0: off). */
+  deadlockTimeoutSeconds?: number;
 }
 
 /**

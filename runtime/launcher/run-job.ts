@@ -31,6 +31,7 @@ export interface MultiNodeOptions {
   rsh?: string;
   label: boolean;
   timeoutSeconds?: number;
+  deadlockTimeoutSeconds?: number;
   tlsCert?: string;
   tlsKey?: string;
   tlsCa?: string;
@@ -96,6 +97,7 @@ function plan(opts: MultiNodeOptions, rendezvousPort: number): JobPlan {
       rsh,
       label: opts.label,
       timeoutSeconds: opts.timeoutSeconds,
+      deadlockTimeoutSeconds: opts.deadlockTimeoutSeconds,
       tls,
       oversubscribe: opts.oversubscribe,
       defaultImages: opts.defaultImages,

@@ -1,6 +1,6 @@
 // `pgasc run` on one node: runs a compiled program module as N images (worker threads of this
 // process). Consumes the path of the compiled .mjs/.js module and the run options; produces the
-// exit status (0 normal, the `error stop` code, 1 for a runtime error, 124 after a timeout).
+// exit status (0 normal, the `error stop` code, 1 for a runtime error or a deadlock, 124 after a timeout).
 
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -17,6 +17,8 @@ export interface RunLocalOptions {
   label?: boolean;
   /** End everything after this many seconds with status TIMEOUT_STATUS. */
   timeoutSeconds?: number;
+  /** End the job when no image made progress this long (default 30; 0: no watchdog); see docs/architecture-runtime.md. */
+  deadlockTimeoutSeconds?: number;
   /** File descriptors for program output and error messages (default 1 and 2; tests pass files). */
   stdoutFd?: number;
   stderrFd?: number;
@@ -38,5 +40,6 @@ export async function runLocal(opts: RunLocalOptions): Promise<number> {
     stderrFd: opts.stderrFd ?? 2,
     timeoutSeconds: opts.timeoutSeconds,
     timeoutStatus: TIMEOUT_STATUS,
+    deadlockTimeoutSeconds: opts.deadlockTimeoutSeconds,
   });
 }

@@ -8,6 +8,16 @@ import { Ctl } from "../../core/core.js";
 import { Global, createControlBlock, ctlIndex } from "./control-block.js";
 import type { FromMain, ToMain } from "./smp-core.js";
 import type { ImageWorkerData } from "./worker.js";
+import {
+  DEADLOCK_STATUS,
+  DEFAULT_DEADLOCK_TIMEOUT_SECONDS,
+  WatchdogMonitor,
+  deadlockHeadline,
+  describeImages,
+  loadProgramSites,
+  readImageWatch,
+  type ImageWatch,
+} from "../../extended/watchdog.js";
 
 export interface SmpNodeOptions {
   programUrl: string;
@@ -19,6 +29,8 @@ export interface SmpNodeOptions {
   timeoutSeconds?: number;
   /** Exit status after a timeout. */
   timeoutStatus: number;
+  /** --deadlock-timeout: seconds without progress before the job is ended (0: no watchdog). */
+  deadlockTimeoutSeconds?: number;
 }
 
 interface PendingAllocation {
@@ -36,6 +48,31 @@ export function runSmpNode(opts: SmpNodeOptions): Promise<number> {
   const pending = new Map<number, PendingAllocation>();
   let nextSegmentId = 1;
   let terminating = false;
+  /** Names of the collectively allocated variables by segment id (for the watchdog's report). */
+  const segmentNames = new Map<number, string>();
+
+  const watchImages = (): ImageWatch[] =>
+    Array.from({ length: size }, (_, image) => readImageWatch(words, ctlIndex(size, image, 0), image, exited.has(image)));
+
+  /** Every image's statement and line, one line each (deadlock and timeout reports). */
+  const imageReport = async (watches: ImageWatch[]): Promise<string> => {
+    const program = await loadProgramSites(opts.programUrl);
+    return describeImages(watches, program, (id) => segmentNames.get(id) ?? "?");
+  };
+
+  const watchdog = new WatchdogMonitor(opts.deadlockTimeoutSeconds ?? DEFAULT_DEADLOCK_TIMEOUT_SECONDS, {
+    sample: async () => watchImages(),
+    nudge: () => {
+      for (let image = 0; image < size; image++) {
+        if (Atomics.load(words, ctlIndex(size, image, Ctl.WAITING)) !== 0) ring(image);
+      }
+    },
+    fire: (reason, watches) => {
+      void imageReport(watches).then((report) => {
+        if (!terminating && exited.size < size) abortFromMain(DEADLOCK_STATUS, deadlockHeadline(reason, opts.deadlockTimeoutSeconds ?? DEFAULT_DEADLOCK_TIMEOUT_SECONDS) + report);
+      });
+    },
+  });
 
   const writeErr = (text: string) => {
     try {
@@ -115,6 +152,7 @@ export function runSmpNode(opts: SmpNodeOptions): Promise<number> {
       return;
     }
     const id = nextSegmentId++;
+    segmentNames.set(id, first.name);
     const buffers = entry.requests.map((r) => r!.sab);
     entry.requests.forEach((_r, target) => answer(target, { t: "alloc", seq: request.seq, buffers, id }));
   };
@@ -125,6 +163,7 @@ export function runSmpNode(opts: SmpNodeOptions): Promise<number> {
     let timer: NodeJS.Timeout | undefined;
     const finish = () => {
       if (timer) clearTimeout(timer);
+      watchdog.stop();
       for (const port of ports) port.close();
       resolvePromise(Atomics.load(words, Global.ABORT) !== 0 ? Atomics.load(words, Global.EXIT_STATUS) : 0);
     };
@@ -170,11 +209,16 @@ export function runSmpNode(opts: SmpNodeOptions): Promise<number> {
 
     if (opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0) {
       timer = setTimeout(() => {
-        abortFromMain(
-          opts.timeoutStatus,
-          `pgasc: timeout: the program ran longer than ${opts.timeoutSeconds} second(s); stopping all images\n`,
+        watchdog.stop();
+        const headline = `pgasc: timeout: the program ran longer than ${opts.timeoutSeconds} second(s); stopping all images\n`;
+        // The images' statements are read at the deadline; the report needs the program's sites.
+        const watches = watchImages();
+        void imageReport(watches).then(
+          (report) => exited.size < size && abortFromMain(opts.timeoutStatus, headline + report),
+          () => abortFromMain(opts.timeoutStatus, headline),
         );
       }, opts.timeoutSeconds * 1000);
     }
+    watchdog.start();
   });
 }

@@ -159,6 +159,9 @@ export class SmpCore implements Core {
     // Publish the key before reading the doorbell and re-checking: a waker that changes the
     // condition after our check then sees the key and rings (all accesses are seq-cst atomics).
     Atomics.store(words, parkedIndex, key);
+    // Waits for the print lock are not image control statements: the watchdog sees them as running.
+    const watched = key !== WaitKey.PRINT;
+    let published = false;
     try {
       for (;;) {
         const bell = Atomics.load(words, bellIndex);
@@ -168,10 +171,12 @@ export class SmpCore implements Core {
           const problem = blocked();
           if (problem !== null) return ready() ? null : problem;
         }
+        if (watched) published = this.publishWaiting(published);
         Atomics.wait(words, bellIndex, bell, PARK_TIMEOUT_MS);
       }
     } finally {
       Atomics.store(words, parkedIndex, 0);
+      if (published) this.endWaiting();
     }
   }
 
@@ -179,17 +184,60 @@ export class SmpCore implements Core {
     const words = this.words;
     const index = this.index(image, word);
     if (this.spin(() => Atomics.load(words, index) !== value)) return null;
-    for (;;) {
-      if (Atomics.load(words, index) !== value) return null;
-      if (Atomics.load(words, Global.ABORT) !== 0) throw new AbortSignal();
-      if (blocked) {
-        const problem = blocked();
-        if (problem !== null) return Atomics.load(words, index) !== value ? null : problem;
+    let published = false;
+    try {
+      for (;;) {
+        if (Atomics.load(words, index) !== value) return null;
+        if (Atomics.load(words, Global.ABORT) !== 0) throw new AbortSignal();
+        if (blocked) {
+          const problem = blocked();
+          if (problem !== null) return Atomics.load(words, index) !== value ? null : problem;
+        }
+        published = this.publishWaiting(published);
+        // Stops and aborts notify watched words too, but cannot change them: a short timeout
+        // covers the window between our checks above and the wait.
+        Atomics.wait(words, index, value, WATCH_TIMEOUT_MS);
       }
-      // Stops and aborts notify watched words too, but cannot change them: a short timeout
-      // covers the window between our checks above and the wait.
-      Atomics.wait(words, index, value, WATCH_TIMEOUT_MS);
+    } finally {
+      if (published) this.endWaiting();
     }
+  }
+
+  // --- watchdog: what this image is blocked in (read by the node's main thread) -----------------
+
+  private waitOn = -1;
+
+  statement(kind: number, site: number, arg: number, segment: number): void {
+    // Plain stores: the main thread reads them only after WAITING (a seq-cst store) is set, or
+    // as a hint of where a running image last synchronised.
+    const words = this.words;
+    const base = this.myBase;
+    words[base + Ctl.STMT_KIND] = kind;
+    words[base + Ctl.STMT_SITE] = site + 1;
+    words[base + Ctl.STMT_ARG] = arg;
+    words[base + Ctl.STMT_SEGMENT] = segment;
+    this.waitOn = -1;
+  }
+
+  waitingOn(image: number): void {
+    this.waitOn = image;
+  }
+
+  stoppingAt(site: number): void {
+    Atomics.store(this.words, this.myBase + Ctl.STOP_SITE, site + 1);
+  }
+
+  /** Marks this image as parked in its statement (once per wait; WAIT_ON may change each time). */
+  private publishWaiting(already: boolean): boolean {
+    Atomics.store(this.words, this.myBase + Ctl.WAIT_ON, this.waitOn);
+    if (!already) Atomics.store(this.words, this.myBase + Ctl.WAITING, 1);
+    return true;
+  }
+
+  /** The wait ended: running again, and one more step of progress for the watchdog. */
+  private endWaiting(): void {
+    Atomics.store(this.words, this.myBase + Ctl.WAITING, 0);
+    Atomics.add(this.words, this.myBase + Ctl.PROGRESS, 1);
   }
 
   notifyWord(image: number, word: number): void {
