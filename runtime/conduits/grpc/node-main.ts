@@ -17,6 +17,19 @@ import { INLINE_CAPACITY, INLINE_OFFSET, LINK_BYTES, Link, ReplyStatus, VALUE_OF
 import { GrpcNet, type Channel } from "./net.js";
 import type { GrpcImageWorkerData } from "./worker.js";
 import {
+  DEADLOCK_STATUS,
+  DEFAULT_DEADLOCK_TIMEOUT_SECONDS,
+  ImageState,
+  WatchdogMonitor,
+  deadlockHeadline,
+  decodeWatches,
+  describeImages,
+  encodeWatches,
+  loadProgramSites,
+  readImageWatch,
+  type ImageWatch,
+} from "../../extended/watchdog.js";
+import {
   GatherKind,
   NO_IMAGE,
   Op,
@@ -40,6 +53,8 @@ export const TIMEOUT_STATUS = 124;
 /** How long a node waits for the aborting image to print its message before ending it. */
 const WINNER_GRACE_MS = 3000;
 const CLAIM_TIMEOUT_MS = 3000;
+/** Node 0 waits this long for the other nodes' image states (watchdog, timeout report). */
+const WATCH_REPLY_TIMEOUT_MS = 1000;
 
 /** Runs this node's images until the job ends; returns the job's exit status. */
 export async function runNode(config: NodeConfig): Promise<number> {
@@ -123,6 +138,12 @@ export class NodeEngine {
   private nextMainTag = 1;
   private resolveJob: ((status: number) => void) | null = null;
   private timers: NodeJS.Timeout[] = [];
+  /** Names of the collectively allocated variables by segment id (watchdog report). */
+  private readonly segmentNames = new Map<number, string>();
+  /** Node 0: the deadlock watchdog, and its outstanding question to the other nodes. */
+  private watchdog: WatchdogMonitor | null = null;
+  private watchSeq = 0;
+  private pendingWatch: { seq: number; states: Map<number, ImageWatch[]>; done: (complete: boolean) => void } | null = null;
 
   constructor(readonly config: NodeConfig) {
     this.me = config.nodeIndex;
@@ -183,6 +204,7 @@ export class NodeEngine {
     }
     this.startTimeout();
     this.startWorkers();
+    this.startWatchdog();
     return jobDone;
   }
 
@@ -206,12 +228,94 @@ export class NodeEngine {
     if (seconds === undefined || !(seconds > 0)) return;
     const message = `pgasc: timeout: the program ran longer than ${seconds} second(s); stopping all images\n`;
     if (this.me === 0) {
-      this.timers.push(setTimeout(() => this.mainAbort(TIMEOUT_STATUS, message), seconds * 1000));
+      this.timers.push(setTimeout(() => void this.abortWithReport(TIMEOUT_STATUS, message), seconds * 1000));
     } else {
       // Node 0 decides; this is only a safety net should node 0 be gone.
       this.timers.push(setTimeout(() => this.applyAbort(TIMEOUT_STATUS, -1), seconds * 1000 + 10_000));
     }
     for (const timer of this.timers) timer.unref();
+  }
+
+  // --- deadlock watchdog (node 0 watches every image; extended/watchdog.ts) ---------------------
+
+  private startWatchdog(): void {
+    if (this.me !== 0) return;
+    const seconds = this.config.deadlockTimeoutSeconds ?? DEFAULT_DEADLOCK_TIMEOUT_SECONDS;
+    this.watchdog = new WatchdogMonitor(seconds, {
+      sample: () => this.sampleImages(false),
+      nudge: () => this.nudgeWaiting(),
+      fire: (reason, watches) => void this.abortWithReport(DEADLOCK_STATUS, deadlockHeadline(reason, seconds), watches),
+    });
+    this.watchdog.start();
+  }
+
+  private localWatches(): ImageWatch[] {
+    const watches: ImageWatch[] = [];
+    for (let image = this.first; image < this.end; image++) {
+      watches.push(readImageWatch(this.words, ctlIndex(this.images, image, 0), image, this.exited.has(image)));
+    }
+    return watches;
+  }
+
+  /** Rings this node's parked images: one whose wait was satisfied wakes and leaves it. */
+  private nudgeWaiting(): void {
+    for (let image = this.first; image < this.end; image++) {
+      if (Atomics.load(this.words, ctlIndex(this.images, image, Ctl.WAITING)) !== 0) this.ring(image);
+    }
+  }
+
+  /**
+   * Every image's state: this node's, and (while none of ours runs, or `all`) the other nodes'
+   * through WATCH_QUERY. Null when the job is ending or a node did not answer in time.
+   */
+  private async sampleImages(all: boolean): Promise<ImageWatch[] | null> {
+    if (this.aborting || this.finished) return null;
+    const local = this.localWatches();
+    if (!all && local.some((w) => w.state === ImageState.RUNNING || w.state === ImageState.GONE)) return local;
+    if (this.nodeCount === 1) return local;
+    if (this.pendingWatch) return null;
+    const seq = ++this.watchSeq;
+    const states = new Map<number, ImageWatch[]>();
+    const complete = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), WATCH_REPLY_TIMEOUT_MS);
+      this.pendingWatch = {
+        seq,
+        states,
+        done: (ok) => {
+          clearTimeout(timer);
+          resolve(ok);
+        },
+      };
+      this.broadcastOps((w) => w.watchQuery(seq));
+    });
+    this.pendingWatch = null;
+    if (!complete) return null;
+    return [...local, ...[...states.values()].flat()];
+  }
+
+  private onWatchState(node: number, seq: number, watches: ImageWatch[]): void {
+    const pending = this.pendingWatch;
+    if (!pending || pending.seq !== seq) return;
+    pending.states.set(node, watches);
+    if (pending.states.size === this.nodeCount - 1) pending.done(true);
+  }
+
+  /**
+   * Node 0 ends the job with `headline` and every image's statement (deadlock, timeout). When
+   * the other nodes cannot say in time, the report has this node's images only.
+   */
+  private async abortWithReport(status: number, headline: string, known?: ImageWatch[]): Promise<void> {
+    this.watchdog?.stop();
+    if (this.aborting || this.finished) return;
+    let report = "";
+    try {
+      const watches = known ?? (await this.sampleImages(true)) ?? this.localWatches();
+      const program = await loadProgramSites(pathToFileURL(resolvePath(this.config.program)).href);
+      report = describeImages(watches, program, (id) => this.segmentNames.get(id) ?? "?");
+    } catch {
+      // the headline alone
+    }
+    this.mainAbort(status, headline + report);
   }
 
   private startWorkers(): void {
@@ -319,6 +423,7 @@ export class NodeEngine {
   private finish(status: number, aborted: boolean): void {
     if (this.finished) return;
     this.finished = true;
+    this.watchdog?.stop();
     for (const timer of this.timers) clearTimeout(timer);
     for (const port of this.ports) port.close();
     if (aborted) this.net.broadcastBye(true, status);
@@ -527,6 +632,17 @@ export class NodeEngine {
         const body = decodeGather(op);
         if (!body) return refuse("malformed gather");
         this.onGatherMessage(body.kind, body.seq, body.round, body.blocks);
+        return;
+      }
+      case Op.WATCH_QUERY: {
+        reply.watchState(op.tag, encodeWatches(this.localWatches()));
+        this.nudgeWaiting();
+        return;
+      }
+      case Op.WATCH_STATE: {
+        const watches = decodeWatches(op.body);
+        if (!watches) return refuse("malformed watchdog state");
+        this.onWatchState(channel.node, op.tag, watches);
         return;
       }
       case Op.BYE: {
@@ -824,6 +940,7 @@ export class NodeEngine {
       return answerAll({ t: "allocError", seq, message });
     }
     const id = this.nextSegmentId++;
+    this.segmentNames.set(id, firstEntry.name);
     const local = state.requests.map((r) => r!.sab);
     this.segments.set(id, local);
     const mirrors = new Map<number, SharedArrayBuffer>();

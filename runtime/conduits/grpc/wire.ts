@@ -35,6 +35,9 @@ export const Op = {
   BYE: 36,
   PING: 37,
   PONG: 38,
+  // deadlock watchdog: node 0 asks, every node answers with its images' states (extended/watchdog.ts)
+  WATCH_QUERY: 39,
+  WATCH_STATE: 40,
 } as const;
 
 const KNOWN_OPS = new Set<number>(Object.values(Op));
@@ -208,6 +211,16 @@ export class OpWriter {
   bye(aborted: boolean, status: number): void {
     const at = this.begin(Op.BYE, aborted ? 1 : 0, 4, NO_IMAGE, 0);
     this.buffer.writeInt32LE(status | 0, at);
+  }
+
+  watchQuery(seq: number): void {
+    this.begin(Op.WATCH_QUERY, 0, 0, NO_IMAGE, seq);
+  }
+
+  /** `states`: the encoded ImageWatch records of this node's images (extended/watchdog.ts). */
+  watchState(seq: number, states: Uint8Array): void {
+    const at = this.begin(Op.WATCH_STATE, 0, states.length, NO_IMAGE, seq);
+    this.buffer.set(states, at);
   }
 
   ping(tag: number): void {
