@@ -4,27 +4,9 @@
 
 import type { Expr, Symbol } from "../ast/nodes.js";
 import { lookupIntrinsic } from "../../stdlib/intrinsics.js";
+import { intDiv, intMod, intPow } from "../../stdlib/int32.js";
 
 export type ConstValue = number | boolean | string;
-
-/** Fortran's int power: negative exponents give 1/(a**-b) truncated; 0 ** negative does not fold. */
-function intPow(a: number, b: number): number | undefined {
-  if (b < 0) {
-    if (a === 0) return undefined;
-    if (a === 1) return 1;
-    if (a === -1) return b % 2 === 0 ? 1 : -1;
-    return 0;
-  }
-  let result = 1;
-  let base = a | 0;
-  let e = b;
-  while (e > 0) {
-    if (e & 1) result = Math.imul(result, base);
-    base = Math.imul(base, base);
-    e >>>= 1;
-  }
-  return result;
-}
 
 /**
  * The value of `e` when it is built from literals and folded consts only, else undefined. Reads
@@ -120,12 +102,12 @@ function foldBinary(e: Expr & { kind: "Binary" }, symbols: readonly Symbol[]): C
       return bothInt ? Math.imul(l, r) : l * r;
     case "/":
       if (!bothInt) return l / r;
-      return r === 0 ? undefined : Math.trunc(l / r) | 0;
+      return r === 0 ? undefined : intDiv(l, r);
     case "%":
       if (!bothInt) return l % r;
-      return r === 0 ? undefined : l % r | 0;
+      return r === 0 ? undefined : intMod(l, r);
     case "**":
-      return bothInt ? intPow(l, r) : Math.pow(l, r);
+      return bothInt ? (intPow(l, r) ?? undefined) : Math.pow(l, r);
     case "&":
       return l & r;
     case "|":
