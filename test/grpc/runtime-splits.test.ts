@@ -55,7 +55,7 @@ const errorCases: { mode: string; status: number; stderr: RegExp; args?: string[
   { mode: "error-stop-code", status: 3, stderr: /^$/ },
   { mode: "error-stop-message", status: 1, stderr: /^image 0: ERROR STOP bad input\n$/ },
   { mode: "error-stop-while-busy", status: 7, stderr: /^$/ },
-  { mode: "hang-barrier", status: 124, timeout: 1, stderr: /^pgasc: timeout: the program ran longer than 1 second\(s\); stopping all images\n$/ },
+  { mode: "hang-barrier", status: 124, timeout: 1, stderr: /^pgasc: timeout: the program ran longer than 1 second\(s\); stopping all images\n(image \d: .*\n)+$/ },
 ];
 
 describe("errors end every node, message printed once", () => {
