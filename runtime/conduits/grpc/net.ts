@@ -7,7 +7,7 @@ import { timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
 import type { NodeConfig } from "../../launcher/node-config.js";
-import { OpWriter, frameOf } from "./wire.js";
+import { FRAME_CONTINUED, FRAME_HEADER_BYTES, FRAME_MAGIC0, FRAME_MAGIC1, MAX_FRAME_BYTES, OpWriter, framesOf } from "./wire.js";
 
 export const REGISTER_PATH = "/pgasc.Node/Register";
 export const LINK_PATH = "/pgasc.Node/Link";
@@ -39,9 +39,13 @@ export const NODE_SERVICE: grpc.ServiceDefinition = {
   },
 };
 
-/** Message sizes are ours to bound (bulk transfers are chunked at 4 MiB): lift grpc-js limits. */
+/**
+ * Message sizes: a node refuses any message over MAX_FRAME_BYTES before buffering it (grpc-js
+ * reads the length prefix first), so a hostile client cannot make it allocate what it declares;
+ * our own senders never exceed it (framesOf splits, bulk transfers are chunked at 4 MiB).
+ */
 export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
-  "grpc.max_receive_message_length": -1,
+  "grpc.max_receive_message_length": MAX_FRAME_BYTES,
   "grpc.max_send_message_length": -1,
   "grpc-node.flow_control_window": 8 * 1024 * 1024,
   "grpc.use_local_subchannel_pool": 1,
@@ -100,10 +104,10 @@ class StreamChannel implements Channel {
 
   private write(): void {
     if (!this.alive || this.pending.length === 0) return;
-    const frame = frameOf(this.pending);
+    const frames = framesOf(this.pending);
     this.pending = [];
     try {
-      this.stream.write(frame);
+      for (const frame of frames) this.stream.write(frame);
     } catch {
       this.alive = false;
     }
@@ -341,8 +345,23 @@ export class GrpcNet {
       this.anonymous.delete(channel);
       if (isPeer && !this.closed) this.handlers.onPeerLost(channel.node!);
     };
+    // Continued frames (framesOf) are joined here, on node links only: a stream that is not a
+    // node of the job cannot make this node hold more than one frame for it.
+    let continued: Buffer[] = [];
     channel.stream.on("data", (frame: Buffer) => {
-      if (!this.closed) this.handlers.onFrame(frame, channel);
+      if (this.closed) return;
+      const isContinued = frame.length >= FRAME_HEADER_BYTES && frame[0] === FRAME_MAGIC0 && frame[1] === FRAME_MAGIC1 && frame[3] === FRAME_CONTINUED;
+      if (isPeer && isContinued) {
+        continued.push(continued.length === 0 ? frame : frame.subarray(FRAME_HEADER_BYTES));
+        return;
+      }
+      if (isPeer && continued.length > 0) {
+        const whole = Buffer.concat([...continued, frame.subarray(FRAME_HEADER_BYTES)]);
+        whole[3] = 0;
+        continued = [];
+        frame = whole;
+      }
+      this.handlers.onFrame(frame, channel);
     });
     channel.stream.on("end", () => {
       // The other side half-closed: close ours too (server side must finish the call).

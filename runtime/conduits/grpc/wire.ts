@@ -258,6 +258,61 @@ export function frameOf(parts: readonly Uint8Array[]): Buffer {
   return Buffer.concat([header, ...parts]);
 }
 
+/**
+ * Largest gRPC message a node accepts (grpc.max_receive_message_length): grpc-js refuses a larger
+ * one from its 5-byte length prefix, before buffering any of it. One bulk chunk (4 MiB, see
+ * image-core.ts CHUNK_BYTES) plus headers and a batch of small operations fits.
+ */
+export const MAX_FRAME_BYTES = 5 * 1024 * 1024;
+/** Frame header byte 3: this frame's operation bytes continue in the next frame (node links only). */
+export const FRAME_CONTINUED = 1;
+
+/**
+ * The frames that carry `parts` (each a sequence of whole operations) within `limit` bytes each:
+ * one frame when they fit (the usual case), else split between operations; an operation that is
+ * larger on its own (a gather of big collective contributions) is cut into FRAME_CONTINUED frames
+ * that the receiving node joins again before parsing.
+ */
+export function framesOf(parts: readonly Uint8Array[], limit = MAX_FRAME_BYTES): Buffer[] {
+  let total = FRAME_HEADER_BYTES;
+  for (const part of parts) total += part.length;
+  if (total <= limit) return [frameOf(parts)];
+  const room = limit - FRAME_HEADER_BYTES;
+  const frames: Buffer[] = [];
+  let current: Uint8Array[] = [];
+  let currentBytes = 0;
+  const flush = (flag: number) => {
+    const header = Buffer.from([FRAME_MAGIC0, FRAME_MAGIC1, WIRE_VERSION, flag]);
+    frames.push(Buffer.concat([header, ...current]));
+    current = [];
+    currentBytes = 0;
+  };
+  for (const part of parts) {
+    for (let at = 0; at < part.length; ) {
+      const opBytes = OP_HEADER_BYTES + Buffer.from(part.buffer, part.byteOffset + at, 8).readUInt32LE(4);
+      const op = part.subarray(at, at + opBytes);
+      at += opBytes;
+      if (currentBytes + op.length <= room) {
+        current.push(op);
+        currentBytes += op.length;
+        continue;
+      }
+      if (currentBytes > 0) flush(0);
+      // Too big for one frame even alone: continued frames, the tail starts the next frame.
+      let from = 0;
+      while (op.length - from > room) {
+        current.push(op.subarray(from, from + room));
+        from += room;
+        flush(FRAME_CONTINUED);
+      }
+      current.push(op.subarray(from));
+      currentBytes = op.length - from;
+    }
+  }
+  if (currentBytes > 0 || current.length > 0) flush(0);
+  return frames;
+}
+
 export interface WireOp {
   op: number;
   sub: number;
@@ -278,6 +333,9 @@ export function parseFrame(frame: Buffer): FrameResult {
     return { ok: false, message: "not a pgasc frame", ops };
   }
   if (frame[2] !== WIRE_VERSION) return { ok: false, message: `unsupported wire version ${frame[2]}`, ops };
+  // Continued frames are joined by the node link that received them (net.ts); one that reaches the
+  // parser came from a stream that is not a node of the job.
+  if (frame[3] === FRAME_CONTINUED) return { ok: false, message: "continued frames are only accepted from the job's nodes", ops };
   let at = FRAME_HEADER_BYTES;
   while (at < frame.length) {
     if (frame.length - at < OP_HEADER_BYTES) return { ok: false, message: "truncated operation header", ops };
