@@ -5,8 +5,8 @@
 
 import { Command, InvalidArgumentError, Option } from "commander";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderDiagnostics } from "../compiler/diagnostics/render.js";
@@ -48,7 +48,22 @@ function reportDiagnostics(diagnostics: Diagnostic[], text: string): void {
 
 /** Where `build` writes by default: build/NAME.mjs beside the source. */
 function defaultOutput(file: string): string {
-  return join(dirname(file), "build", basename(file, extname(file)) + ".mjs");
+  const name = basename(file, extname(file)) + ".mjs";
+  const beside = join(dirname(file), "build");
+  if (isWritableDir(existsSync(beside) ? beside : dirname(file))) return join(beside, name);
+  // A program in a read-only place (a shared folder, a system path) is built into a cache
+  // directory keyed by its absolute path instead.
+  const key = createHash("sha256").update(resolve(file)).digest("hex").slice(0, 16);
+  return join(tmpdir(), `pgasc-${process.getuid?.() ?? "user"}`, key, name);
+}
+
+function isWritableDir(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -2,8 +2,8 @@
 // (built by `npm test`). Covers --help/--version, init → build → run, check's diagnostics format,
 // --emit ast/ts, and bad input that must end in diagnostics, never a crash or a hang.
 
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -96,6 +96,37 @@ describe("pgasc command", () => {
     const ts = pgasc(["build", "--emit", "ts"], dir);
     expect(ts.status).toBe(0);
     expect(ts.stdout).toContain("export function main");
+  });
+
+  it("a reader that goes away (`| head`) ends the run quietly with status 141", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "many.pgas"), 'for i in 0..1000000 { print("line", i) }\n');
+    expect(pgasc(["build", "many.pgas"], dir).status).toBe(0);
+    const child = spawn(process.execPath, [cli, "run", "-n", "4", "many.pgas"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    child.stdout.once("data", () => child.stdout.destroy());
+    const status = await new Promise<number | null>((done) => child.on("close", (code) => done(code)));
+    expect(stderr).toBe("");
+    expect(status).toBe(141);
+  });
+
+  it("a program in a read-only folder is built into a cache folder", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "ro.pgas"), 'print("read-only ok")\n');
+    chmodSync(dir, 0o555);
+    try {
+      // Root may write anywhere: run as nobody when we are root, so the folder is really read-only.
+      const asNobody = process.getuid?.() === 0;
+      const r = asNobody
+        ? spawnSync("su", ["nobody", "-s", "/bin/sh", "-c", `'${process.execPath}' '${cli}' run -n 2 '${join(dir, "ro.pgas")}'`], { encoding: "utf8", timeout: 60_000 })
+        : spawnSync(process.execPath, [cli, "run", "-n", "2", join(dir, "ro.pgas")], { encoding: "utf8", timeout: 60_000 });
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toBe("read-only ok\nread-only ok\n");
+      expect(existsSync(join(dir, "build"))).toBe(false);
+    } finally {
+      chmodSync(dir, 0o755);
+    }
   });
 
   it("bad command lines exit 2 with a message", () => {

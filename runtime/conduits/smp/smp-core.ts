@@ -340,14 +340,27 @@ export class SmpCore implements Core {
         }
       }
     }
+    let readerGone = false;
     try {
       if (evenIfAborted || Atomics.load(words, Global.ABORT) === 0) writeFully(fd, text, words, this.myBase + Ctl.DOORBELL);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EPIPE") throw error;
+      readerGone = true;
     } finally {
       Atomics.store(words, Global.PRINT_LOCK, 0);
       if (Atomics.load(words, Global.PRINT_WAITERS) > 0) this.ringKey(WaitKey.PRINT);
     }
+    if (readerGone && !evenIfAborted) {
+      // The reader of the output went away (`pgasc run ... | head`): end the job quietly with
+      // the status a shell gives a process killed by SIGPIPE, as the multi-node launcher does.
+      if (this.beginAbort(EXIT_READER_GONE)) this.finishAbort();
+      throw new AbortSignal();
+    }
   }
 }
+
+/** Exit status when the output's reader has gone: 128 + SIGPIPE, as a shell reports it. */
+const EXIT_READER_GONE = 141;
 
 /** writeSync until every byte is out; a non-blocking pipe that is full (EAGAIN) is retried. */
 function writeFully(fd: number, text: string, words: Int32Array, sleepWord: number): void {
