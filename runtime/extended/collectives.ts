@@ -19,6 +19,8 @@ type NumericArray = Int32Array | Float64Array;
 const HEADER_SLOTS = 4;
 const HEADER_BYTES = HEADER_SLOTS * 8;
 const INITIAL_CAPACITY = 8 * 1024;
+/** Below this length one image folds all P contributions faster than a second barrier costs. */
+const SPLIT_FOLD_MIN_ELEMENTS = 2048;
 
 export const combiners = {
   int: {
@@ -33,6 +35,37 @@ export const combiners = {
   },
 } as const;
 
+const BUILT_IN_COMBINERS: ReadonlySet<Combine> = new Set<Combine>([
+  ...Object.values(combiners.int),
+  ...Object.values(combiners.float),
+]);
+
+/**
+ * halves[0][i] = halves[0][i] ⊕ halves[1][i] ⊕ … ⊕ halves[P-1][i] (left to right) for i in
+ * [from, to). Sums get a loop of their own: the generic one calls `combine` per element.
+ */
+function foldRange(halves: NumericArray[], from: number, to: number, combine: Combine): void {
+  const target = halves[0];
+  if (combine === combiners.float.sum) {
+    for (let image = 1; image < halves.length; image++) {
+      const theirs = halves[image];
+      for (let i = from; i < to; i++) target[i] += theirs[i];
+    }
+    return;
+  }
+  if (combine === combiners.int.sum) {
+    for (let image = 1; image < halves.length; image++) {
+      const theirs = halves[image];
+      for (let i = from; i < to; i++) target[i] = (target[i] + theirs[i]) | 0;
+    }
+    return;
+  }
+  for (let image = 1; image < halves.length; image++) {
+    const theirs = halves[image];
+    for (let i = from; i < to; i++) target[i] = combine(target[i], theirs[i]);
+  }
+}
+
 interface ScratchViews {
   f64: Float64Array;
   i32: Int32Array;
@@ -43,6 +76,8 @@ export class Collectives {
   private scratchSegment = 0;
   private capacity = 0;
   private round = 0;
+  /** The GatherRange of header slot `parity` (built once per scratch: scalar collectives are hot). */
+  private scalarRanges: GatherRange[] = [];
 
   constructor(
     private readonly core: Core,
@@ -54,7 +89,7 @@ export class Collectives {
     const scratch = this.ensureScratch(0, what, fail);
     const parity = this.round++ & 1;
     scratch[this.core.rank].f64[parity] = value;
-    this.sync(what, fail, this.range(parity * 8, 8));
+    this.sync(what, fail, this.scalarRanges[parity]);
     if (resultImage >= 0 && resultImage !== this.core.rank) return value;
     let acc = scratch[0].f64[parity];
     for (let image = 1; image < scratch.length; image++) acc = combine(acc, scratch[image].f64[parity]);
@@ -65,7 +100,7 @@ export class Collectives {
     const scratch = this.ensureScratch(0, what, fail);
     const parity = this.round++ & 1;
     if (this.core.rank === source) scratch[source].f64[parity] = value;
-    this.sync(what, fail, this.range(parity * 8, 8));
+    this.sync(what, fail, this.scalarRanges[parity]);
     return scratch[source].f64[parity];
   }
 
@@ -76,12 +111,42 @@ export class Collectives {
     const mine = this.half(scratch[this.core.rank], data, parity);
     mine.set(data);
     this.sync(what, fail, this.halfRange(data, parity));
+    if (this.splitsFold(data.length, combine)) {
+      // Image k folds elements [k·L/P, (k+1)·L/P) over images 0..P-1 in order into image 0's half
+      // (each element keeps the image order, so results are bit-identical to the whole fold);
+      // after a second barrier every image copies the folded half. P·L work in all, not P²·L.
+      const size = scratch.length;
+      const from = Math.floor((this.core.rank * data.length) / size);
+      const to = Math.floor(((this.core.rank + 1) * data.length) / size);
+      const halves = scratch.map((views) => this.half(views, data, parity));
+      foldRange(halves, from, to, combine);
+      this.sync(what, fail, this.halfRange(data, parity));
+      if (resultImage >= 0 && resultImage !== this.core.rank) return;
+      data.set(halves[0]);
+      return;
+    }
     if (resultImage >= 0 && resultImage !== this.core.rank) return;
     data.set(this.half(scratch[0], data, parity));
     for (let image = 1; image < scratch.length; image++) {
       const theirs = this.half(scratch[image], data, parity);
       for (let i = 0; i < data.length; i++) data[i] = combine(data[i], theirs[i]);
     }
+  }
+
+  /**
+   * Whether reduceArray folds by element ranges: only on one node (every image's half is the
+   * real memory, not a mirror), for the built-in combiners (a user's co_reduce function runs on
+   * every image exactly as before), and when the saved folding outweighs the second barrier.
+   */
+  private splitsFold(length: number, combine: Combine): boolean {
+    const core = this.core;
+    return (
+      core.size > 1 &&
+      core.nodeFirst === 0 &&
+      core.nodeEnd === core.size &&
+      length >= SPLIT_FOLD_MIN_ELEMENTS &&
+      BUILT_IN_COMBINERS.has(combine)
+    );
   }
 
   broadcastArray(what: string, data: NumericArray, source: number, fail: Fail): void {
@@ -135,6 +200,7 @@ export class Collectives {
     });
     this.capacity = capacity;
     this.scratchSegment = exchange.id;
+    this.scalarRanges = [this.range(0, 8), this.range(8, 8)];
     return this.scratch;
   }
 
