@@ -199,6 +199,11 @@ export class PgasRuntime implements Runtime {
   }
 
   getRect(h: CoarrayHandle, image: number, src: Rect, dst: TypedArray, dstRect: Rect, site: number): void {
+    const mapped = (h as CoarrayImpl).parts[image];
+    if (mapped && isSimpleRun(src, dstRect, h.length, dst.length) && mapped.buffer !== dst.buffer) {
+      copyRun(mapped, src.offset, dst, dstRect.offset, src.n0);
+      return;
+    }
     const part = this.partFor(h as CoarrayImpl, image, site);
     this.checkSections(h.name, src, h.length, dstRect, dst.length, site);
     if (part !== null) {
@@ -210,6 +215,11 @@ export class PgasRuntime implements Runtime {
   }
 
   putRect(h: CoarrayHandle, image: number, dst: Rect, src: TypedArray, srcRect: Rect, site: number): void {
+    const mapped = (h as CoarrayImpl).parts[image];
+    if (mapped && isSimpleRun(srcRect, dst, src.length, h.length) && mapped.buffer !== src.buffer) {
+      copyRun(src, srcRect.offset, mapped, dst.offset, dst.n0);
+      return;
+    }
     const part = this.partFor(h as CoarrayImpl, image, site);
     this.checkSections(h.name, srcRect, src.length, dst, h.length, site);
     if (part !== null) {
@@ -296,8 +306,15 @@ export class PgasRuntime implements Runtime {
   }
 
   sgetRect(h: SharedHandle, src: Rect, dst: TypedArray, dstRect: Rect, site: number): void {
-    this.checkSections(h.name, src, h.length, dstRect, dst.length, site);
     const impl = h as SharedImpl;
+    if (isSimpleRun(src, dstRect, h.length, dst.length)) {
+      const part = partHoldingRun(impl, src.offset, src.n0);
+      if (part && part.buffer !== dst.buffer) {
+        copyRun(part, localOffsetOf(impl, src.offset), dst, dstRect.offset, src.n0);
+        return;
+      }
+    }
+    this.checkSections(h.name, src, h.length, dstRect, dst.length, site);
     if (rowRuns(src, dstRect)) {
       // Row by row, each row split at block boundaries into contiguous runs of one owner's part.
       const rows = src.n1 === 1 ? 1 : src.n0;
@@ -323,8 +340,15 @@ export class PgasRuntime implements Runtime {
   }
 
   sputRect(h: SharedHandle, dst: Rect, src: TypedArray, srcRect: Rect, site: number): void {
-    this.checkSections(h.name, srcRect, src.length, dst, h.length, site);
     const impl = h as SharedImpl;
+    if (isSimpleRun(srcRect, dst, src.length, h.length)) {
+      const part = partHoldingRun(impl, dst.offset, dst.n0);
+      if (part && part.buffer !== src.buffer) {
+        copyRun(src, srcRect.offset, part, localOffsetOf(impl, dst.offset), dst.n0);
+        return;
+      }
+    }
+    this.checkSections(h.name, srcRect, src.length, dst, h.length, site);
     if (rowRuns(dst, srcRect) && !impl.parts.some((part) => part !== null && part.buffer === src.buffer)) {
       const rows = dst.n1 === 1 ? 1 : dst.n0;
       const rowLength = dst.n1 === 1 ? dst.n0 : dst.n1;
@@ -658,8 +682,49 @@ export class PgasRuntime implements Runtime {
   }
 }
 
+/**
+ * The fast path of bulk transfers: both sections are one non-empty contiguous run of the same
+ * length (`n1 === 1`, stride 1), with integer bounds inside both arrays. Everything else (and
+ * every error) goes through the general path, which checks and reports as before.
+ */
+function isSimpleRun(src: Rect, dst: Rect, srcLength: number, dstLength: number): boolean {
+  const count = src.n0;
+  return (
+    src.n1 === 1 && dst.n1 === 1 && src.s0 === 1 && dst.s0 === 1 && dst.n0 === count &&
+    (count | 0) === count && count > 0 &&
+    (src.offset | 0) === src.offset && src.offset >= 0 && src.offset + count <= srcLength &&
+    (dst.offset | 0) === dst.offset && dst.offset >= 0 && dst.offset + count <= dstLength
+  );
+}
+
+/** Copies count elements between different buffers; short runs by a loop (no subarray object). */
+function copyRun(src: TypedArray, from: number, dst: TypedArray, to: number, count: number): void {
+  if (count <= SHORT_RUN) {
+    for (let i = 0; i < count; i++) dst[to + i] = src[from + i];
+  } else {
+    dst.set(src.subarray(from, from + count), to);
+  }
+}
+
+/** Runs up to this many elements are copied element by element: cheaper than subarray + set. */
+const SHORT_RUN = 16;
+
+/** The mapped part holding global elements k..k+count-1 of a shared array when one block does; else null. */
+function partHoldingRun(h: SharedImpl, k: number, count: number): Part {
+  const block = Math.floor(k / h.blockSize);
+  if (Math.floor((k + count - 1) / h.blockSize) !== block) return null;
+  return h.parts[block % h.images];
+}
+
+/** The offset of global element k in its owner's part. */
+function localOffsetOf(h: SharedImpl, k: number): number {
+  const block = Math.floor(k / h.blockSize);
+  return Math.floor(block / h.images) * h.blockSize + (k - block * h.blockSize);
+}
+
 /** Shapes conform when they agree after dropping extents of 1; returns a description if not. */
 function sameShape(a: Rect, b: Rect): string | null {
+  if (a.n0 === b.n0 && a.n1 === b.n1) return null;
   const shapeA = [a.n0, a.n1].filter((n) => n !== 1);
   const shapeB = [b.n0, b.n1].filter((n) => n !== 1);
   if (shapeA.length === shapeB.length && shapeA.every((n, i) => n === shapeB[i])) return null;
