@@ -1,6 +1,6 @@
-// Integer arithmetic with the language's 32-bit semantics (LANGUAGE.md §2, §4; language-notes).
-// Consumes int32 operands; produces wrapped int32 results, or an error message string for the
-// caller (the Runtime) to raise with the statement's site.
+// Integer arithmetic with the language's 32-bit semantics (LANGUAGE.md §2, §4; language-notes),
+// written once for both users: the checker's constant folding and the runtime. Consumes int32
+// operands; produces wrapped int32 results, or null where the runtime raises an error.
 
 export const INT_MIN = -2147483648;
 export const INT_MAX = 2147483647;
