@@ -17,7 +17,7 @@ export const WATCH_INTERVAL_MS = 200;
  * before it is reported: an image whose wait was just satisfied but that has not woken yet looks
  * blocked for a moment; rung, it wakes, leaves the wait and changes its progress count.
  */
-export const CONFIRM_MS = 600;
+export const CONFIRM_MS = 1000;
 
 export const ImageState = { RUNNING: 0, WAITING: 1, STOPPED: 2, GONE: 3 } as const;
 
