@@ -4,7 +4,9 @@
 // callbacks; produces per-node channels whose small writes are batched into one frame per tick.
 
 import { timingSafeEqual } from "node:crypto";
+import type { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
+import type { Http2Session } from "node:http2";
 import * as grpc from "@grpc/grpc-js";
 import type { NodeConfig } from "../../launcher/node-config.js";
 import { FRAME_CONTINUED, FRAME_HEADER_BYTES, FRAME_MAGIC0, FRAME_MAGIC1, MAX_FRAME_BYTES, OpWriter, framesOf } from "./wire.js";
@@ -44,10 +46,13 @@ export const NODE_SERVICE: grpc.ServiceDefinition = {
  * reads the length prefix first), so a hostile client cannot make it allocate what it declares;
  * our own senders never exceed it (framesOf splits, bulk transfers are chunked at 4 MiB).
  */
+/** HTTP/2 receive window (connection and per stream) of every link, in both directions. */
+const FLOW_CONTROL_WINDOW = 8 * 1024 * 1024;
+
 export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc.max_receive_message_length": MAX_FRAME_BYTES,
   "grpc.max_send_message_length": -1,
-  "grpc-node.flow_control_window": 8 * 1024 * 1024,
+  "grpc-node.flow_control_window": FLOW_CONTROL_WINDOW,
   "grpc.use_local_subchannel_pool": 1,
   // A host that vanishes without a TCP reset (power, partition) is noticed within ~40 s; a
   // killed process on a live host resets the connection at once.
@@ -122,6 +127,29 @@ class StreamChannel implements Channel {
     } catch {
       // already closed
     }
+  }
+}
+
+/**
+ * grpc-js applies "grpc-node.flow_control_window" to the sessions it dials, not to the ones its
+ * server accepts, which keep HTTP/2's 64 KiB window: the dialed node then receives bulk data one
+ * 64 KiB window per WINDOW_UPDATE round trip (a 4 MiB get reply: ~290 MB/s against ~850 MB/s
+ * the other way). grpc-js has no public hook for this, so the accepted sessions are widened
+ * through the Node http2 servers it keeps (a private field; if it is ever gone, links still
+ * work, only with the narrow window).
+ */
+function widenServerWindows(server: grpc.Server): void {
+  const http2Servers = (server as unknown as { http2Servers?: Map<EventEmitter, unknown> }).http2Servers;
+  if (!(http2Servers instanceof Map)) return;
+  for (const http2Server of http2Servers.keys()) {
+    http2Server.prependListener("session", (session: Http2Session) => {
+      try {
+        session.settings({ initialWindowSize: FLOW_CONTROL_WINDOW });
+        session.setLocalWindowSize(FLOW_CONTROL_WINDOW);
+      } catch {
+        // a session closed at once: nothing to widen
+      }
+    });
   }
 }
 
@@ -237,6 +265,7 @@ export class GrpcNet {
         error ? reject(new Error(`cannot listen on ${hostPort(config.listenHost, port)}: ${error.message}`)) : resolve(bound),
       ),
     );
+    widenServerWindows(this.server);
     const me: Address = { host: config.advertiseHost, port: this.boundPort };
     const ready = new Promise<void>((resolve) => (this.peersReady = resolve));
     this.table = config.nodeIndex === 0 ? await this.collectRegistrations(me) : await this.register(me);
