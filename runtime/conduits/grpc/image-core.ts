@@ -22,7 +22,7 @@ export const Link = {
   /** Puts of this image that their targets acknowledged. */
   ACKED: 3,
 } as const;
-export const ReplyStatus = { INLINE: 0, ERROR: 1, ON_PORT: 2 } as const;
+export const ReplyStatus = { INLINE: 0, ERROR: 1, ON_PORT: 2, LANDED: 3 } as const;
 /** Byte offset of the reply value (Float64) and of inline reply data. */
 export const VALUE_OFFSET = 16;
 export const INLINE_OFFSET = 32;
@@ -31,7 +31,7 @@ export const LINK_BYTES = INLINE_OFFSET + INLINE_CAPACITY;
 
 /** Image → main thread messages of the grpc conduit (besides smp's alloc/abort). */
 export type GrpcToMain =
-  | { t: "send"; node: number; ops: Uint8Array }
+  | { t: "send"; node: number; ops: Uint8Array; landing?: SharedArrayBuffer }
   | { t: "ringKeyAll"; key: number }
   | { t: "barrier"; gather: GatherRange | null }
   | { t: "stopped" }
@@ -65,6 +65,13 @@ export class GrpcCore extends SmpCore {
   private putsSent = 0;
   private unackedBytes = 0;
   private nextTag = 0;
+  /**
+   * Where the progress engine copies get replies larger than the inline slot (status LANDED):
+   * one copy instead of a copy, a message clone and another copy. Grown on demand; the engine
+   * learns of a new one with the request that needs it.
+   */
+  private landing: SharedArrayBuffer | null = null;
+  private landingAnnounced = false;
 
   constructor(opts: GrpcCoreOptions) {
     // Across nodes most waits end through the progress engine and the network (≥ 100 µs): a long
@@ -95,7 +102,21 @@ export class GrpcCore extends SmpCore {
     const bytes = writer.take();
     const owned = new Uint8Array(bytes.length);
     owned.set(bytes);
+    if (this.landing !== null && !this.landingAnnounced) {
+      this.landingAnnounced = true;
+      this.post({ t: "send", node, ops: owned, landing: this.landing }, [owned.buffer]);
+      return;
+    }
     this.post({ t: "send", node, ops: owned }, [owned.buffer]);
+  }
+
+  /** Makes the landing zone hold at least `bytes` (announced with the next request). */
+  private ensureLanding(bytes: number): void {
+    if (bytes <= INLINE_CAPACITY || (this.landing !== null && this.landing.byteLength >= bytes)) return;
+    let size = Math.max(64 * 1024, this.landing?.byteLength ?? 0);
+    while (size < bytes) size *= 2;
+    this.landing = new SharedArrayBuffer(Math.min(size, CHUNK_BYTES));
+    this.landingAnnounced = false;
   }
 
   private flushPuts(node: number): void {
@@ -136,12 +157,15 @@ export class GrpcCore extends SmpCore {
   }
 
   /** The reply's data: inline in the slot, or a message on the port for large replies. */
+  /** The reply's data: inline in the slot, in the landing zone (a view: read it before the next request), or on the port. */
   private replyBytes(): Uint8Array {
-    if (Atomics.load(this.link, Link.REPLY_STATUS) === ReplyStatus.ON_PORT) {
+    const status = Atomics.load(this.link, Link.REPLY_STATUS);
+    if (status === ReplyStatus.ON_PORT) {
       return receiveMessageOnPort(this.port)!.message as Uint8Array;
     }
     const length = Atomics.load(this.link, Link.REPLY_LENGTH);
-    return this.linkBytes.slice(INLINE_OFFSET, INLINE_OFFSET + length);
+    if (status === ReplyStatus.LANDED) return new Uint8Array(this.landing!, 0, length);
+    return this.linkBytes.subarray(INLINE_OFFSET, INLINE_OFFSET + length);
   }
 
   private replyValue(): number {
@@ -170,11 +194,10 @@ export class GrpcCore extends SmpCore {
   override remoteGetRect(segment: number, image: number, elem: ElemKind, rect: Rect): TypedArray {
     const size = elemSize(elem);
     const node = this.nodeOf(image);
-    const result = newArray(elem, rect.n0 * rect.n1);
-    const resultBytes = new Uint8Array(result.buffer);
-    let done = 0;
-    for (const piece of splitRect(rect, Math.max(1, Math.floor(CHUNK_BYTES / size)))) {
+    const pieces = splitRect(rect, Math.max(1, Math.floor(CHUNK_BYTES / size)));
+    const fetch = (piece: Rect): Uint8Array => {
       const sequence = piece.n1 === 1 && (piece.n0 <= 1 || piece.s0 === 1);
+      this.ensureLanding(piece.n0 * piece.n1 * size);
       this.request(node, (w, tag) => {
         if (sequence) w.get(this.rank, tag, size, segment, image, piece.offset, piece.n0);
         else w.getRect(this.rank, tag, size, segment, image, piece);
@@ -182,8 +205,24 @@ export class GrpcCore extends SmpCore {
       const bytes = this.replyBytes();
       const expected = piece.n0 * piece.n1 * size;
       if (bytes.length !== expected) throw new Error(`internal error: reply of ${bytes.length} bytes, expected ${expected}`);
+      return bytes;
+    };
+    if (pieces.length === 1) {
+      // One piece that landed: hand out a view of the landing zone (every caller copies the
+      // packed values out at once, before its next remote operation) instead of another copy.
+      const bytes = fetch(pieces[0]);
+      if (bytes.buffer === this.landing) return viewOf(elem, this.landing, rect.n0 * rect.n1);
+      const single = newArray(elem, rect.n0 * rect.n1);
+      new Uint8Array(single.buffer).set(bytes);
+      return single;
+    }
+    const result = newArray(elem, rect.n0 * rect.n1);
+    const resultBytes = new Uint8Array(result.buffer);
+    let done = 0;
+    for (const piece of pieces) {
+      const bytes = fetch(piece);
       resultBytes.set(bytes, done);
-      done += expected;
+      done += bytes.length;
     }
     return result;
   }
@@ -290,6 +329,12 @@ export class GrpcCore extends SmpCore {
     if (!this.waitReply(tag, false, CLAIM_TIMEOUT_MS)) return true;
     return this.replyValue() === 1;
   }
+}
+
+function viewOf(elem: ElemKind, buffer: SharedArrayBuffer, count: number): TypedArray {
+  if (elem === "float") return new Float64Array(buffer, 0, count);
+  if (elem === "bool") return new Uint8Array(buffer, 0, count);
+  return new Int32Array(buffer, 0, count);
 }
 
 function newArray(elem: ElemKind, count: number): TypedArray {

@@ -101,6 +101,8 @@ export class NodeEngine {
   private readonly links: Int32Array[] = [];
   private readonly linkViews: DataView[] = [];
   private readonly linkSabs: SharedArrayBuffer[] = [];
+  /** Per local image: where large get replies are copied (GrpcToMain "send".landing), or undefined. */
+  private readonly landings: (SharedArrayBuffer | undefined)[] = [];
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
   private readonly exited = new Set<number>();
@@ -435,6 +437,7 @@ export class NodeEngine {
   private onImageMessage(image: number, message: ToMain | GrpcToMain): void {
     switch (message.t) {
       case "send":
+        if (message.landing) this.landings[image - this.first] = message.landing;
         this.net.send(message.node, message.ops);
         return;
       case "ringKeyAll": {
@@ -710,6 +713,11 @@ export class NodeEngine {
         new Uint8Array(this.linkSabs[index], INLINE_OFFSET, op.body.length).set(op.body);
         Atomics.store(link, Link.REPLY_LENGTH, op.body.length);
         Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.INLINE);
+      } else if ((this.landings[index]?.byteLength ?? 0) >= op.body.length) {
+        // One copy, straight into the image's landing zone (no message, no clone).
+        new Uint8Array(this.landings[index]!, 0, op.body.length).set(op.body);
+        Atomics.store(link, Link.REPLY_LENGTH, op.body.length);
+        Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.LANDED);
       } else {
         // Posted before the tag changes: the image finds it on its port when it wakes.
         this.ports[index].postMessage(new Uint8Array(op.body));
