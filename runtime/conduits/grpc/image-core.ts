@@ -8,7 +8,7 @@ import { AbortSignal, elemSize, type AtomicCodeValue, type ElemKind, type Gather
 import { nodeOfImage } from "../../launcher/node-config.js";
 import { Global } from "../smp/control-block.js";
 import { SmpCore, type SmpCoreOptions } from "../smp/smp-core.js";
-import { OpWriter } from "./wire.js";
+import { HAND_OVER_BYTES, OpWriter } from "./wire.js";
 import { receiveMessageOnPort } from "node:worker_threads";
 
 /** Words of an image's reply slot (Int32 view of its link SharedArrayBuffer). */
@@ -100,8 +100,13 @@ export class GrpcCore extends SmpCore {
   /** Hands operations for `node` to the progress engine (the bytes are transferred, not copied). */
   private sendOps(node: number, writer: OpWriter): void {
     const bytes = writer.take();
-    const owned = new Uint8Array(bytes.length);
-    owned.set(bytes);
+    // A large take() is the writer's own buffer: transfer it as it is; small ones live in Node's
+    // shared Buffer pool and are copied into a buffer of their own first.
+    let owned = bytes as Uint8Array<ArrayBuffer>;
+    if (bytes.length < HAND_OVER_BYTES) {
+      owned = new Uint8Array(bytes.length);
+      owned.set(bytes);
+    }
     if (this.landing !== null && !this.landingAnnounced) {
       this.landingAnnounced = true;
       this.post({ t: "send", node, ops: owned, landing: this.landing }, [owned.buffer]);

@@ -54,13 +54,16 @@ export interface WireRect {
 }
 
 /** A growable little-endian buffer of operations (no frame header: see frameOf). */
+/** OpWriter.take() hands over its buffer instead of copying from this many bytes on (≥ Node's pool size). */
+export const HAND_OVER_BYTES = 64 * 1024;
+
 export class OpWriter {
   private buffer: Buffer;
   private used = 0;
   /** Operations written since the last take(). */
   count = 0;
 
-  constructor(initialBytes = 256) {
+  constructor(private readonly initialBytes = 256) {
     this.buffer = Buffer.allocUnsafe(initialBytes);
   }
 
@@ -244,7 +247,19 @@ export class OpWriter {
   }
 
   /** The operations written so far (a copy), and a reset. */
+  /**
+   * The operations written so far, in a Buffer the caller owns. From HAND_OVER_BYTES on (bulk
+   * payloads) that is the writer's own buffer, not a copy — a buffer of its own, never a slice of
+   * Node's shared pool, so the caller may transfer its ArrayBuffer — and the writer starts anew.
+   */
   take(): Buffer {
+    if (this.used >= HAND_OVER_BYTES) {
+      const whole = this.buffer.subarray(0, this.used);
+      this.buffer = Buffer.allocUnsafe(this.initialBytes);
+      this.used = 0;
+      this.count = 0;
+      return whole;
+    }
     const out = Buffer.from(this.buffer.subarray(0, this.used));
     this.used = 0;
     this.count = 0;
