@@ -1,6 +1,7 @@
 // One-sided semantics across node processes: gets and puts on an image of another node complete
 // (each within 100 ms) while that image computes for 3 s without calling the runtime; bulk puts
-// and gets of 64 MiB (beyond every gRPC default) and strided 2-D sections arrive intact.
+// and gets of 64 MiB (beyond every gRPC default) and strided 2-D sections arrive intact; co_sum of
+// 1 M floats moves 8 MiB per image both ways at once without stalling a link.
 
 import { describe, expect, it } from "vitest";
 import { grpcFixture, lines, runNodes } from "./harness.js";
@@ -35,5 +36,15 @@ describe("bulk transfers", () => {
     const out = lines(r.stdout);
     expect(out[0]).toMatch(/^bulk 67108864 bytes: mismatches 0; put \d+ ms, get \d+ ms$/);
     expect(out[1]).toBe("target mismatches 0");
+  });
+});
+
+describe("large collectives", () => {
+  it("co_sum of 1 M floats over 2 nodes (8 MiB gathers both ways at once)", { timeout: 60_000 }, async () => {
+    const r = await runNodes(grpcFixture("big-cosum.mjs"), 4, 2, { args: ["1048576"] });
+    expect(r.stderr).toBe("");
+    expect(r.statuses).toEqual([0, 0]);
+    const out = lines(r.stdout).sort();
+    expect(out).toEqual([0, 1, 2, 3].map((i) => `image ${i}: first 5 last 17 wrong 0`));
   });
 });
