@@ -1,6 +1,7 @@
 // Cross-node micro benchmark of the grpc conduit, with a raw Node TCP ping-pong on loopback
 // measured in the same run as the reference. Consumes the built runtime (dist/); produces a table:
-// scalar get latency, `sync all` time, fine-grained puts per second (2 node processes, 1 image each).
+// scalar get latency, `sync all` time, fine-grained puts per second, warm 8 MiB get/put bandwidth
+// (2 node processes, 1 image each).
 // Run: npx tsc -p tsconfig.json && node dist/bench/grpc-micro.js [count]
 
 import { spawn } from "node:child_process";
@@ -25,6 +26,8 @@ export function main(rt) {
   const far = rt.numImages() - 1;
   const n = rt.argInt(0, 2000, 0);
   const c = rt.coarray("c", "float", [8], 0);
+  const BULK = 1 << 20;
+  const big = rt.coarray("big", "float", [BULK], 0);
   c.local[0] = me;
   rt.syncAll(0);
   if (me === 0) {
@@ -44,6 +47,20 @@ export function main(rt) {
     for (let i = 0; i < puts; i++) rt.put(c, far, i & 7, i, 0);
     rt.syncMemory(0);
     rt.print("RESULT puts_per_s " + Math.round(puts / ((performance.now() - t0) / 1000)));
+    // 8 MiB gets and puts, warm (20 untimed first): what the conduit streams once V8 has settled.
+    const buffer = new Float64Array(BULK);
+    const all = { offset: 0, n0: BULK, s0: 1, n1: 1, s1: 0 };
+    const bulkGet = () => rt.getRect(big, far, all, buffer, all, 0);
+    const bulkPut = () => rt.putRect(big, far, all, buffer, all, 0);
+    for (let i = 0; i < 20; i++) { bulkGet(); bulkPut(); }
+    rt.syncMemory(0);
+    t0 = performance.now();
+    for (let i = 0; i < 20; i++) bulkGet();
+    rt.print("RESULT bulk_get_mb_s " + Math.round((20 * 8 * BULK) / ((performance.now() - t0) * 1000)));
+    t0 = performance.now();
+    for (let i = 0; i < 20; i++) bulkPut();
+    rt.syncMemory(0);
+    rt.print("RESULT bulk_put_mb_s " + Math.round((20 * 8 * BULK) / ((performance.now() - t0) * 1000)));
   }
   rt.syncAll(0);
 }
@@ -153,6 +170,8 @@ async function main(): Promise<void> {
       ["scalar get, image on the other node", `${get.toFixed(1)} µs`, `${(get / tcp).toFixed(1)}× TCP round trip`],
       ["sync all, 2 nodes x 1 image", `${sync.toFixed(1)} µs`, `${(sync / tcp).toFixed(1)}× TCP round trip`],
       ["fine-grained 8-byte puts to the other node", `${(puts / 1000).toFixed(0)} k/s`, `${(1e6 / puts).toFixed(2)} µs each`],
+      ["8 MiB get from the other node (warm)", `${grpcResults.get("bulk_get_mb_s")} MB/s`, ""],
+      ["8 MiB put to the other node (warm)", `${grpcResults.get("bulk_put_mb_s")} MB/s`, ""],
     ];
     console.log(`grpc conduit micro benchmark (${count} repetitions; node ${process.version})`);
     for (const [what, value, note] of rows) console.log(`  ${what.padEnd(52)} ${value.padStart(12)}  ${note}`);
