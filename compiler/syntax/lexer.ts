@@ -408,7 +408,7 @@ export function lex(text: string, sink: DiagnosticSink): LexResult {
 export const MAX_TOKENS = 500_000;
 const MAX_LEXICAL_ERRORS = 100;
 /** Text is lexed in chunks of about this many characters. */
-const CHUNK_SIZE = 64 * 1024;
+export const CHUNK_SIZE = 64 * 1024;
 /**
  * Lexing stops after this many characters of lexical errors: Chevrotain tries every pattern at
  * every bad character, so megabytes of garbage would take seconds.
@@ -427,10 +427,14 @@ interface ChunkedTokens {
 }
 
 /**
- * Lexes in chunks, so a huge input costs time and memory only up to MAX_TOKENS. A chunk may cut
- * its last token short, so that token is dropped and the next chunk starts where it began; a
- * chunk holding a single token (a huge identifier, an unterminated comment) is doubled until the
- * token ends. Tokens do not depend on what precedes them, so this lexes exactly as one pass would.
+ * Lexes in chunks, so a huge input costs time and memory only up to MAX_TOKENS. A chunk's end may
+ * fall inside a token or a comment, and cutting one can change how everything after its start is
+ * lexed (`1.|5`, a `//` comment cut short, `\r|\n`), so each chunk keeps only what precedes its last
+ * Newline token and the next chunk starts at that newline. A Newline token is a safe place: no
+ * token but a block comment spans a line break, and a block comment cut by the chunk's end lexes
+ * as an unterminated one that runs to the chunk's end, so no Newline token follows it. A chunk
+ * without one is doubled until it has one or reaches the end of the text. Tokens do not depend
+ * on what precedes them, so this lexes exactly as one pass would.
  */
 function tokenizeInChunks(text: string): ChunkedTokens {
   const out: ChunkedTokens = { tokens: [], comments: [], errors: [] };
@@ -450,7 +454,7 @@ function tokenizeInChunks(text: string): ChunkedTokens {
         restart = end - pos;
         break;
       }
-      restart = lastTokenStart(result.tokens, result.groups["comments"] ?? [], end - pos);
+      restart = lastNewlineStart(result.tokens);
       if (restart > 0) break;
       size *= 2;
     }
@@ -491,12 +495,12 @@ function tokenizeInChunks(text: string): ChunkedTokens {
   return out;
 }
 
-/** Where the last token or comment of a chunk starts (the chunk's length if it has none). */
-function lastTokenStart(tokens: IToken[], comments: IToken[], chunkLength: number): number {
-  const lastToken = tokens[tokens.length - 1];
-  const lastComment = comments[comments.length - 1];
-  if (!lastToken && !lastComment) return chunkLength;
-  return Math.max(lastToken?.startOffset ?? -1, lastComment?.startOffset ?? -1);
+/** Where the last Newline token of a chunk starts (0 if it has none). */
+function lastNewlineStart(tokens: IToken[]): number {
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    if (tokens[i]!.tokenType === Newline) return tokens[i]!.startOffset;
+  }
+  return 0;
 }
 
 /** Moves a token lexed in a chunk to its place in the whole text. */
