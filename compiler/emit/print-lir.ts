@@ -25,7 +25,7 @@ export class LirPrinter {
         w.writeLine(`// @pgas ${s.line}:${s.col}`);
         return;
       case "comment":
-        w.writeLine(`// ${s.text}`);
+        w.writeLine(`// ${s.text.replace(/[\r\n\u2028\u2029]/g, " ")}`);
         return;
       case "let":
         w.writeLine(`${this.declaration(s)};`);
@@ -136,7 +136,7 @@ export class LirPrinter {
    * language allows.
    */
   private comparand(e: JsExpr): string {
-    if (e.k === "str") return `(${JSON.stringify(e.v)} as string)`;
+    if (e.k === "str") return `(${jsString(e.v)} as string)`;
     if (e.k === "bool") return `(${e.v ? "true" : "false"} as boolean)`;
     return this.operand(e);
   }
@@ -146,7 +146,7 @@ export class LirPrinter {
       case "num":
         return formatNumber(e.v);
       case "str":
-        return JSON.stringify(e.v);
+        return jsString(e.v);
       case "bool":
         return e.v ? "true" : "false";
       case "null":
@@ -189,7 +189,7 @@ export class LirPrinter {
       if (ix.length === 1) return `${data}[${ix[0]}]`;
       return `${data}[${this.operand(e.indices[0]!)} * ${this.operand(e.extents[1]!)} + ${this.operand(e.indices[1]!)}]`;
     }
-    const where = `${JSON.stringify(e.name)}, ${e.site}`;
+    const where = `${jsString(e.name)}, ${e.site}`;
     if (ix.length === 1) {
       this.usedHelpers.add("$ck1");
       return `${data}[$ck1(${ix[0]}, ${ext[0]}, ${where})]`;
@@ -197,6 +197,15 @@ export class LirPrinter {
     this.usedHelpers.add("$ck2");
     return `${data}[$ck2(${ix[0]}, ${ix[1]}, ${ext[0]}, ${ext[1]}, ${where})]`;
   }
+}
+
+/**
+ * A JS string literal for any text (a program's strings, its file name, its source lines): JSON's
+ * escapes plus U+2028/U+2029, which end a line comment in JavaScript source. The one way text
+ * from a program or a path may reach generated code.
+ */
+export function jsString(text: string): string {
+  return JSON.stringify(text).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
 /** A JS number literal for `v` (keeps -0, NaN and the infinities). */
