@@ -10,6 +10,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderDiagnostics } from "../compiler/diagnostics/render.js";
+import { unloadableModulePath } from "../runtime/support/program-url.js";
 import type { Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -50,9 +51,10 @@ function reportDiagnostics(diagnostics: Diagnostic[], text: string): void {
 function defaultOutput(file: string): string {
   const name = basename(file, extname(file)) + ".mjs";
   const beside = join(dirname(file), "build");
-  if (isWritableDir(existsSync(beside) ? beside : dirname(file))) return join(beside, name);
-  // A program in a read-only place (a shared folder, a system path) is built into a cache
-  // directory keyed by its absolute path instead.
+  const usable = isWritableDir(existsSync(beside) ? beside : dirname(file)) && unloadableModulePath(beside) === undefined;
+  if (usable) return join(beside, name);
+  // A program in a read-only place (a shared folder, a system path) or in a folder that Node
+  // cannot import a module from is built into a cache directory keyed by its absolute path.
   const key = createHash("sha256").update(resolve(file)).digest("hex").slice(0, 16);
   return join(tmpdir(), `pgasc-${process.getuid?.() ?? "user"}`, key, name);
 }
@@ -164,13 +166,21 @@ interface RunOptions {
   tlsCa?: string;
 }
 
+/** The compiled program's path for `run`: one that the image threads can import. */
+function runOutput(file: string, output: string | undefined): string {
+  if (output === undefined) return defaultOutput(file);
+  const problem = unloadableModulePath(output);
+  if (problem) throw new CliError(`pgasc: ${output}: ${problem}; give another -o`, 2);
+  return output;
+}
+
 async function cmdRun(file: string, programArgs: string[], opts: RunOptions): Promise<number> {
   const multiNode = opts.nodes !== undefined || opts.hosts !== undefined || opts.hostfile !== undefined;
   if (!multiNode) {
     for (const [flag, given] of [["--rsh", opts.rsh], ["--show", opts.show], ["--oversubscribe", opts.oversubscribe], ["--tls-cert", opts.tlsCert], ["--tls-key", opts.tlsKey], ["--tls-ca", opts.tlsCa]] as const) {
       if (given !== undefined) throw new CliError(`pgasc: ${flag} needs --nodes, -H/--hosts or --hostfile`, 2);
     }
-    const output = opts.output ?? defaultOutput(file);
+    const output = runOutput(file, opts.output);
     if (!(await ensureBuilt(file, output))) return 1;
     const { runLocal } = await import("../runtime/launcher/run-local.js");
     return runLocal({
@@ -183,7 +193,7 @@ async function cmdRun(file: string, programArgs: string[], opts: RunOptions): Pr
     });
   }
   const { LauncherError, checkLaunchOptions, runMultiNode } = await import("../runtime/launcher/run-job.js");
-  const output = opts.output ?? defaultOutput(file);
+  const output = runOutput(file, opts.output);
   const launch = {
     program: resolve(output),
     args: programArgs,

@@ -6,6 +6,7 @@ import { existsSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { unloadableModulePath } from "../support/program-url.js";
 import { BootstrapError, Var, nodeConfigFromEnvironment, type Environment, type NodeOverrides } from "./bootstrap.js";
 import type { NodeConfig } from "./node-config.js";
 import { writeAllSync } from "./output-lines.js";
@@ -54,6 +55,8 @@ export async function runNodeCommand(overrides: NodeOverrides, env: Environment 
   if (/\.pgas$/.test(config.program)) {
     throw new NodeSetupError(`pgasc node: ${config.program} is a source file: give the compiled module (pgasc build FILE.pgas -o OUT.mjs)`);
   }
+  const unloadable = unloadableModulePath(config.program);
+  if (unloadable) throw new NodeSetupError(`pgasc node: ${config.program}: ${unloadable}; build it elsewhere (pgasc build FILE.pgas -o OUT.mjs)`);
 
   const runNode = await loadRunNode(env);
   if (env[Var.readyLine] === "1") writeAllSync(2, Buffer.from(READY_LINE + "\n"));

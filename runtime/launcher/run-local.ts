@@ -2,8 +2,7 @@
 // process). Consumes the path of the compiled .mjs/.js module and the run options; produces the
 // exit status (0 normal, the `error stop` code, 1 for a runtime error or a deadlock, 124 after a timeout).
 
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { programUrl } from "../support/program-url.js";
 import { runSmpNode } from "../conduits/smp/node.js";
 
 export interface RunLocalOptions {
@@ -32,7 +31,7 @@ export async function runLocal(opts: RunLocalOptions): Promise<number> {
     throw new RangeError(`the number of images must be a whole number of at least 1, not ${opts.images}`);
   }
   return runSmpNode({
-    programUrl: pathToFileURL(resolve(opts.program)).href,
+    programUrl: programUrl(opts.program),
     images: opts.images,
     args: opts.args,
     label: opts.label ?? false,

@@ -5,8 +5,6 @@
 // nodes. Consumes a NodeConfig (runtime/launcher/node-config.ts); produces the job's exit status.
 
 import { writeSync } from "node:fs";
-import { resolve as resolvePath } from "node:path";
-import { pathToFileURL } from "node:url";
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { Ctl, STATUS_STOPPED, applyAtomic, type GatherRange } from "../../core/core.js";
 import { imagesOfNode, type NodeConfig } from "../../launcher/node-config.js";
@@ -29,6 +27,7 @@ import {
   readImageWatch,
   type ImageWatch,
 } from "../../extended/watchdog.js";
+import { programUrl as programUrlOf } from "../../support/program-url.js";
 import {
   GatherKind,
   NO_IMAGE,
@@ -312,7 +311,7 @@ export class NodeEngine {
     let report = "";
     try {
       const watches = known ?? (await this.sampleImages(true)) ?? this.localWatches();
-      const program = await loadProgramSites(pathToFileURL(resolvePath(this.config.program)).href);
+      const program = await loadProgramSites(programUrlOf(this.config.program));
       report = describeImages(watches, program, (id) => this.segmentNames.get(id) ?? "?");
     } catch {
       // the headline alone
@@ -321,7 +320,7 @@ export class NodeEngine {
   }
 
   private startWorkers(): void {
-    const programUrl = pathToFileURL(resolvePath(this.config.program)).href;
+    const programUrl = programUrlOf(this.config.program);
     const workerUrl = new URL("./worker.js", import.meta.url);
     for (let image = this.first; image < this.end; image++) {
       const link = new SharedArrayBuffer(LINK_BYTES);
