@@ -8,7 +8,7 @@ import type { MessagePort } from "node:worker_threads";
 import { ABI_VERSION } from "../../abi/abi.js";
 import { PgasRuntime } from "../../abi/runtime.js";
 import type { SmpCore } from "./smp-core.js";
-import { describeUncaught } from "./uncaught.js";
+import { IMAGE_STACK_TRACE_LIMIT, describeUncaught } from "./uncaught.js";
 
 export interface ImageWorkerData {
   rank: number;
@@ -58,6 +58,7 @@ export async function runImage(data: ImageWorkerData, core: SmpCore): Promise<vo
     data.args,
     data.label,
   );
+  Error.stackTraceLimit = IMAGE_STACK_TRACE_LIMIT;
   try {
     program.main(rt);
   } catch (error) {

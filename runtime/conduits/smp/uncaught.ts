@@ -16,7 +16,11 @@ export function describeUncaught(error: unknown, programUrl: string, programText
   return { message, position: positionFromStack(err?.stack ?? "", programUrl, programText) };
 }
 
-/** The innermost stack frame inside the program module, mapped through the `@pgas` markers. */
+/**
+ * The innermost stack frame inside the program module, mapped through the `@pgas` markers. A
+ * frame at a function's header (where V8 checks the stack on entry, so where a stack overflow
+ * is thrown) has no statement of its own: the caller's frame, at the call, names the line.
+ */
 export function positionFromStack(stack: string, programUrl: string, programText: string): [number, number] | undefined {
   const lines = programText.split("\n");
   for (const frame of stack.split("\n")) {
@@ -25,6 +29,7 @@ export function positionFromStack(stack: string, programUrl: string, programText
     const match = /^:(\d+):\d+/.exec(frame.slice(at + programUrl.length));
     if (!match) continue;
     const jsLine = Number(match[1]);
+    if (FUNCTION_HEADER.test(lines[jsLine - 1] ?? "")) continue;
     for (let i = Math.min(jsLine, lines.length) - 1; i >= 0; i--) {
       const marker = /@pgas\s+(\d+):(\d+)/.exec(lines[i]);
       if (marker) return [Number(marker[1]), Number(marker[2])];
@@ -33,3 +38,12 @@ export function positionFromStack(stack: string, programUrl: string, programText
   }
   return undefined;
 }
+
+const FUNCTION_HEADER = /^\s*(export\s+)?function\s/;
+
+/**
+ * Stack frames an image's errors keep. V8's default of 10 can be all runtime frames under a deep
+ * call; errors are rare (a runtime error ends the job), so keeping more costs nothing in the
+ * program's hot paths.
+ */
+export const IMAGE_STACK_TRACE_LIMIT = 64;
