@@ -67,6 +67,24 @@ function $size(n: number, name: string, site: number): number {
   return n;
 }`,
   },
+  $new: {
+    deps: [],
+    text: `
+/** A private array: one too large for this image's memory is a runtime error naming its size. */
+function $new<T extends Int32Array | Float64Array | Uint8Array>(
+  C: { new (n: number): T; readonly BYTES_PER_ELEMENT: number },
+  n: number,
+  name: string,
+  site: number,
+): T {
+  try {
+    return new C(n);
+  } catch {
+    const bytes = n * C.BYTES_PER_ELEMENT;
+    rt.fail(\`cannot allocate \${bytes} bytes (\${(bytes / 2 ** 30).toFixed(1)} GiB) for '\${name}' (\${n} elements)\`, site);
+  }
+}`,
+  },
   $sub1: {
     deps: ["$sec"],
     text: `

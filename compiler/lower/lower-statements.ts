@@ -20,7 +20,6 @@ import {
   letDecl,
   member,
   mul,
-  newExpr,
   num,
   rtCall,
   str,
@@ -168,12 +167,13 @@ function lowerVarDecl(ctx: LowerContext, s: VarDecl, topLevel: boolean): JsStmt[
     case "array": {
       const out: JsStmt[] = [];
       const size = (d: JsExpr) => call(ctx.useHelper("$size"), d, name, site);
+      const allocate = (length: JsExpr) => call(ctx.useHelper("$new"), id(typedArrayType(r.elem)), length, name, site);
       if (r.rank === 1) {
-        out.push(define(r.js, newExpr(typedArrayType(r.elem), size(dims[0]!))));
+        out.push(define(r.js, allocate(size(dims[0]!))));
       } else {
         out.push(define(r.rows!, size(dims[0]!)));
         out.push(define(r.cols!, size(dims[1]!)));
-        out.push(define(r.js, newExpr(typedArrayType(r.elem), mul(id(r.rows!), id(r.cols!)))));
+        out.push(define(r.js, allocate(mul(id(r.rows!), id(r.cols!)))));
       }
       if (s.init) out.push(...initialiseArray(ctx, s));
       return out;
