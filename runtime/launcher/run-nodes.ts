@@ -4,6 +4,7 @@
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { describeImages, describeLost, type JobPlan, type NodeLaunch } from "./job-plan.js";
+import { describeKill } from "./killed.js";
 import { LineSplitter, OutputClosedError, linesOf, writeAllSync } from "./output-lines.js";
 
 /** The line a node writes on stderr once the node program runs (PGASC_READY_LINE=1). */
@@ -192,7 +193,7 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
       return;
     }
     if (signal !== null) {
-      say(`pgasc: ${where(node)} was killed by ${signal}; ${describeLost(node.launch.images)}`);
+      say(`pgasc: ${describeKill(where(node), signal, describeLost(node.launch.images))}`);
       fail(Status.failed);
       return;
     }
