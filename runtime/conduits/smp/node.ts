@@ -168,6 +168,19 @@ export function runSmpNode(opts: SmpNodeOptions): Promise<number> {
       resolvePromise(Atomics.load(words, Global.ABORT) !== 0 ? Atomics.load(words, Global.EXIT_STATUS) : 0);
     };
 
+    // --timeout counts from the start: thousands of threads starting are part of the run.
+    if (opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0) {
+      timer = setTimeout(() => {
+        watchdog.stop();
+        const headline = `pgasc: timeout: the program ran longer than ${opts.timeoutSeconds} second(s); stopping all images\n`;
+        // The images' statements are read at the deadline; the report needs the program's sites.
+        const watches = watchImages();
+        void imageReport(watches).then(
+          (report) => exited.size < size && abortFromMain(opts.timeoutStatus, headline + report),
+          () => abortFromMain(opts.timeoutStatus, headline),
+        );
+      }, opts.timeoutSeconds * 1000);
+    }
     for (let rank = 0; rank < size; rank++) {
       const channel = new MessageChannel();
       ports.push(channel.port1);
@@ -207,18 +220,6 @@ export function runSmpNode(opts: SmpNodeOptions): Promise<number> {
       });
     }
 
-    if (opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0) {
-      timer = setTimeout(() => {
-        watchdog.stop();
-        const headline = `pgasc: timeout: the program ran longer than ${opts.timeoutSeconds} second(s); stopping all images\n`;
-        // The images' statements are read at the deadline; the report needs the program's sites.
-        const watches = watchImages();
-        void imageReport(watches).then(
-          (report) => exited.size < size && abortFromMain(opts.timeoutStatus, headline + report),
-          () => abortFromMain(opts.timeoutStatus, headline),
-        );
-      }, opts.timeoutSeconds * 1000);
-    }
     watchdog.start();
   });
 }

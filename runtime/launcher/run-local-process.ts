@@ -1,0 +1,65 @@
+// `pgasc run` on one node: the images run in a child process (local-child.ts) that this process
+// watches, so that what can kill the job's process (the out-of-memory killer, a signal) is still
+// reported, --timeout bounds the whole run (a thousand threads starting included), and the job
+// never outlives pgasc. Consumes RunLocalOptions; produces the job's exit status.
+
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+import { fileURLToPath } from "node:url";
+import { describeKill } from "./killed.js";
+import type { RunLocalOptions } from "./run-local.js";
+
+/** After --timeout, the job's own report gets this long before the process is killed. */
+const TIMEOUT_GRACE_MS = 5000;
+const TIMEOUT_STATUS = 124;
+const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/** Runs the job; `exported` (`-x VAR=VALUE`) is added to the job process's environment. */
+export function runLocalProcess(opts: RunLocalOptions, exported: Record<string, string> = {}): Promise<number> {
+  const entry = fileURLToPath(new URL("./local-child.js", import.meta.url));
+  // stdin is ours: it closes when this process ends, however it ends, and the child follows.
+  const child = spawn(process.execPath, [entry, JSON.stringify(opts)], {
+    stdio: ["pipe", "inherit", "inherit"],
+    env: { ...process.env, ...exported },
+  });
+  const say = (line: string) => process.stderr.write(`pgasc: ${line}\n`);
+  let forwarded: NodeJS.Signals | undefined;
+  let timedOut = false;
+
+  const handlers = FORWARDED.map((signal) => {
+    const handler = () => {
+      forwarded ??= signal;
+      child.kill(signal);
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  const deadline =
+    opts.timeoutSeconds === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          say(`timeout: the job did not end within --timeout ${opts.timeoutSeconds} s (start-up included); stopping it`);
+          child.kill("SIGKILL");
+        }, opts.timeoutSeconds * 1000 + TIMEOUT_GRACE_MS);
+
+  return new Promise<number>((resolve) => {
+    const done = (status: number) => {
+      if (deadline) clearTimeout(deadline);
+      for (const [signal, handler] of handlers) process.off(signal, handler);
+      resolve(status);
+    };
+    child.on("error", (error) => {
+      say(`cannot start the job's process: ${error.message}`);
+      done(1);
+    });
+    child.on("exit", (code, signal) => {
+      if (timedOut) return done(TIMEOUT_STATUS);
+      if (signal === null) return done(code ?? 1);
+      if (signal === forwarded) return done(128 + (constants.signals[signal] ?? 0));
+      const images = opts.images === 1 ? "image 0 lost" : `images 0-${opts.images - 1} lost`;
+      say(describeKill("the job's process", signal, images));
+      done(1);
+    });
+  });
+}
