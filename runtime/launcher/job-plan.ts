@@ -4,6 +4,7 @@
 
 import { Var, environmentForNode } from "./bootstrap.js";
 import { addressOf, isLoopbackHost, type HostEntry } from "./hostfile.js";
+import { tooManyImagesHere, type MachineLimits } from "./image-limits.js";
 import { imagesOfNode, type NodeConfig, type TlsFiles } from "./node-config.js";
 import { quoteCommand, quoteWord } from "./shell-words.js";
 
@@ -27,8 +28,12 @@ export interface JobRequest {
   timeoutSeconds?: number;
   deadlockTimeoutSeconds?: number;
   tls?: TlsFiles;
-  /** Allow more images than slots. */
+  /** Allow more images than slots (or, on this host alone, than image-limits.ts allows). */
   oversubscribe: boolean;
+  /** This host's cores and memory, which bound a job that runs only here. */
+  machine: MachineLimits;
+  /** `-x VAR[=VALUE]`: variables every node process gets, resolved to values already. */
+  exported?: Record<string, string>;
   /** `-n` when nothing else decides it: the CPU count of this machine. */
   defaultImages: number;
   /** Port of node 0's rendezvous (the caller finds a free one). */
@@ -104,6 +109,8 @@ export function planJob(request: JobRequest): JobPlan {
     );
   }
   if (!local && request.rsh.length === 0) throw new PlanError("--rsh is empty");
+  const crowded = local ? tooManyImagesHere(images, request.machine, request.oversubscribe) : undefined;
+  if (crowded) throw new PlanError(crowded);
 
   const rendezvous = { host: local ? "127.0.0.1" : addressOf(placement![0].host), port: request.rendezvousPort };
   const nodes: NodeLaunch[] = [];
@@ -125,7 +132,8 @@ export function planJob(request: JobRequest): JobPlan {
       deadlockTimeoutSeconds: request.deadlockTimeoutSeconds,
     };
     if (request.tls) config.tls = request.tls;
-    const env = { ...environmentForNode(config, { withToken: false }), ...LAUNCHED_NODE_VARIABLES };
+    // The job's own variables win over the user's -x (PGASC_NODE_INDEX=... must not break a node).
+    const env = { ...request.exported, ...environmentForNode(config, { withToken: false }), ...LAUNCHED_NODE_VARIABLES };
     const nodeCommand = [request.nodeExecutable, request.pgascScript, "node", request.program];
     if (request.args.length > 0) nodeCommand.push("--", ...request.args);
     const launch: NodeLaunch = { index, images: imagesOfNode(images, nodeCount, index), config, argv: nodeCommand, env };

@@ -6,6 +6,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { HostSpecError, addressOf, isLoopbackHost, parseHostList, parseHostfile, type HostEntry } from "./hostfile.js";
+import { thisMachine } from "./image-limits.js";
 import { PlanError, planJob, showCommand, type JobPlan } from "./job-plan.js";
 import type { TlsFiles } from "./node-config.js";
 import { writeAllSync } from "./output-lines.js";
@@ -37,6 +38,8 @@ export interface MultiNodeOptions {
   tlsCa?: string;
   oversubscribe: boolean;
   show: boolean;
+  /** `-x VAR[=VALUE]`, resolved: variables every node process gets. */
+  exported?: Record<string, string>;
   defaultImages: number;
   nodeExecutable: string;
   pgascScript: string;
@@ -100,6 +103,8 @@ function plan(opts: MultiNodeOptions, rendezvousPort: number): JobPlan {
       deadlockTimeoutSeconds: opts.deadlockTimeoutSeconds,
       tls,
       oversubscribe: opts.oversubscribe,
+      machine: thisMachine(),
+      exported: opts.exported,
       defaultImages: opts.defaultImages,
       rendezvousPort,
       nodeExecutable: opts.nodeExecutable,

@@ -245,6 +245,7 @@ describe("job plans", () => {
       rsh: ["ssh"],
       label: false,
       oversubscribe: false,
+      machine: { cores: 2, freeBytes: 8 * 2 ** 30 },
       defaultImages: 2,
       rendezvousPort: 4444,
       nodeExecutable: "/usr/bin/node",
@@ -335,6 +336,8 @@ describe("job plans", () => {
     ["more hosts than images", { images: 2, hosts: parseHostList("a,b,c"), oversubscribe: true, hostsOrigin: "hf" }, "hf gives 3 hosts (one node process each) but there are only 2 images"],
     ["more images than slots", { images: 5, hosts: parseHostList("a:2,b:2"), hostsOrigin: "hf" }, "-n 5 is more than the 4 slots of hf: add slots, lower -n, or pass --oversubscribe"],
     ["localhost mixed with others", { hosts: parseHostList("localhost,b"), hostsOrigin: "--hosts" }, "--hosts mixes localhost with other hosts"],
+    ["more than 8 images per core here", { images: 17, nodes: 2 }, "-n 17 is more than 8 images per core on this host's 2 cores (16): lower -n, spread the job over hosts, or pass --oversubscribe"],
+    ["more images than memory here", { images: 16, nodes: 2, machine: { cores: 2, freeBytes: 100 * 2 ** 20 } }, "-n 16 needs about 0.2 GiB before the program allocates anything, and this host has 0.1 GiB available"],
   ];
   for (const [what, extra, message] of bad) {
     it(`error: ${what}`, () => {
@@ -345,6 +348,12 @@ describe("job plans", () => {
 
   it("--oversubscribe allows more images than slots", () => {
     expect(planJob(request({ images: 9, hosts: parseHostList("a:2,b:2"), oversubscribe: true })).images).toBe(9);
+  });
+
+  it("the per-core and memory bounds apply to this host only; --oversubscribe lifts them", () => {
+    expect(planJob(request({ images: 16, nodes: 2 })).images).toBe(16);
+    expect(planJob(request({ images: 1000, nodes: 4, oversubscribe: true })).images).toBe(1000);
+    expect(planJob(request({ images: 64, hosts: parseHostList("a:32,b:32") })).images).toBe(64);
   });
 
   it("describes images", () => {
