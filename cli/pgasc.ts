@@ -122,7 +122,7 @@ async function cmdBuild(file: string, opts: { output?: string; emit: Emit }): Pr
     reportDiagnostics(result.diagnostics, text);
     if (!result.ok) return 1;
     const json = JSON.stringify(result.program, null, 2) + "\n";
-    if (opts.output) writeAtomically(opts.output, json);
+    if (opts.output && opts.output !== "-") writeAtomically(opts.output, json);
     else process.stdout.write(json);
     return 0;
   }
@@ -130,11 +130,12 @@ async function cmdBuild(file: string, opts: { output?: string; emit: Emit }): Pr
   reportDiagnostics(result.diagnostics, text);
   if (!result.ok || result.js === undefined || result.ts === undefined) return 1;
   if (opts.emit === "ts") {
-    if (opts.output) writeAtomically(opts.output, result.ts);
+    if (opts.output && opts.output !== "-") writeAtomically(opts.output, result.ts);
     else process.stdout.write(result.ts);
     return 0;
   }
-  writeAtomically(opts.output ?? defaultOutput(file), buildHeader(text) + result.js);
+  if (opts.output === "-") process.stdout.write(result.js);
+  else writeAtomically(opts.output ?? defaultOutput(file), buildHeader(text) + result.js);
   return 0;
 }
 
@@ -161,6 +162,7 @@ interface RunOptions {
   rsh?: string;
   show?: boolean;
   oversubscribe?: boolean;
+  export?: string[];
   tlsCert?: string;
   tlsKey?: string;
   tlsCa?: string;
@@ -174,23 +176,45 @@ function runOutput(file: string, output: string | undefined): string {
   return output;
 }
 
+/** `-x VAR=VALUE` as given, `-x VAR` from this environment: the variables to pass on. */
+function exportedVariables(specs: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf("=");
+    const name = eq < 0 ? spec : spec.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new CliError(`pgasc: -x ${spec}: expected VAR or VAR=VALUE`, 2);
+    const value = eq < 0 ? process.env[name] : spec.slice(eq + 1);
+    if (value === undefined) throw new CliError(`pgasc: -x ${name}: ${name} is not set here (give -x ${name}=VALUE)`, 2);
+    out[name] = value;
+  }
+  return out;
+}
+
 async function cmdRun(file: string, programArgs: string[], opts: RunOptions): Promise<number> {
   const multiNode = opts.nodes !== undefined || opts.hosts !== undefined || opts.hostfile !== undefined;
+  const exported = exportedVariables(opts.export);
   if (!multiNode) {
-    for (const [flag, given] of [["--rsh", opts.rsh], ["--show", opts.show], ["--oversubscribe", opts.oversubscribe], ["--tls-cert", opts.tlsCert], ["--tls-key", opts.tlsKey], ["--tls-ca", opts.tlsCa]] as const) {
+    for (const [flag, given] of [["--rsh", opts.rsh], ["--show", opts.show], ["--tls-cert", opts.tlsCert], ["--tls-key", opts.tlsKey], ["--tls-ca", opts.tlsCa]] as const) {
       if (given !== undefined) throw new CliError(`pgasc: ${flag} needs --nodes, -H/--hosts or --hostfile`, 2);
     }
+    const images = opts.images ?? availableParallelism();
+    const { thisMachine, tooManyImagesHere } = await import("../runtime/launcher/image-limits.js");
+    const crowded = tooManyImagesHere(images, thisMachine(), opts.oversubscribe ?? false);
+    if (crowded) throw new CliError(`pgasc: ${crowded}`, 2);
     const output = runOutput(file, opts.output);
     if (!(await ensureBuilt(file, output))) return 1;
-    const { runLocal } = await import("../runtime/launcher/run-local.js");
-    return runLocal({
-      program: resolve(output),
-      images: opts.images ?? availableParallelism(),
-      args: programArgs,
-      label: opts.label ?? false,
-      timeoutSeconds: opts.timeout,
-      deadlockTimeoutSeconds: opts.deadlockTimeout,
-    });
+    const { runLocalProcess } = await import("../runtime/launcher/run-local-process.js");
+    return runLocalProcess(
+      {
+        program: resolve(output),
+        images,
+        args: programArgs,
+        label: opts.label ?? false,
+        timeoutSeconds: opts.timeout,
+        deadlockTimeoutSeconds: opts.deadlockTimeout,
+      },
+      exported,
+    );
   }
   const { LauncherError, checkLaunchOptions, runMultiNode } = await import("../runtime/launcher/run-job.js");
   const output = runOutput(file, opts.output);
@@ -210,6 +234,7 @@ async function cmdRun(file: string, programArgs: string[], opts: RunOptions): Pr
     tlsCa: opts.tlsCa,
     oversubscribe: opts.oversubscribe ?? false,
     show: opts.show ?? false,
+    exported,
     defaultImages: availableParallelism(),
     nodeExecutable: process.execPath,
     pgascScript: fileURLToPath(import.meta.url),
@@ -218,7 +243,8 @@ async function cmdRun(file: string, programArgs: string[], opts: RunOptions): Pr
     // Bad hosts or options are reported before any time goes into building.
     checkLaunchOptions(launch);
     readSource(file);
-    if (!launch.show && !(await ensureBuilt(file, output))) return 1;
+    // --show builds too: the commands it prints name the compiled program, which must exist.
+    if (!(await ensureBuilt(file, output))) return 1;
     return await runMultiNode(launch);
   } catch (e) {
     if (e instanceof LauncherError) throw new CliError(e.message, e.status);
@@ -263,6 +289,13 @@ function cmdInit(dir: string): number {
   return 0;
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Spellings users bring from mpirun/cafrun, as ours (before the program's `--`). */
+const ALIASES: Record<string, string> = { "-np": "-n", "--tag-output": "--label" };
+
 function positiveInt(what: string) {
   return (value: string): number => {
     if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`${what} must be a whole number of at least 1`);
@@ -286,7 +319,7 @@ async function main(argv: string[]): Promise<number> {
   // Everything after the first `--` belongs to the program being run, never to pgasc.
   const dashdash = argv.indexOf("--", 2);
   const programArgs = dashdash >= 0 ? argv.slice(dashdash + 1) : [];
-  const ours = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
+  const ours = (dashdash >= 0 ? argv.slice(0, dashdash) : argv).map((word, i) => (i >= 2 ? ALIASES[word] ?? word : word));
 
   let status = 0;
   const cli = new Command("pgasc")
@@ -317,7 +350,7 @@ async function main(argv: string[]): Promise<number> {
     .command("build")
     .description("compile a program (default output: build/NAME.mjs beside it)")
     .argument("[file]", "program", "main.pgas")
-    .option("-o, --output <out>", "output file")
+    .option("-o, --output <out>", "output file ('-': standard output)")
     .addOption(new Option("--emit <what>", "what to produce").choices(["js", "ts", "ast"]).default("js"))
     .action(async (file: string, opts: { output?: string; emit: Emit }) => {
       status = await cmdBuild(file, opts);
@@ -327,10 +360,10 @@ async function main(argv: string[]): Promise<number> {
     .command("run")
     .description("build if stale, then run N images (arguments after -- go to the program)")
     .argument("[file]", "program", "main.pgas")
-    .option("-n, --images <N>", "number of images (default: the CPU cores; with hosts, their total slots)", positiveInt("-n"))
+    .option("-n, --images <N>", "number of images (default: the CPU cores; with hosts, their total slots; also -np)", positiveInt("-n"))
     .option("-o, --output <out>", "where the compiled program is kept")
-    .option("-l, --label", "prefix each output line with its image, '3: text'")
-    .option("--timeout <seconds>", "end the run after this many seconds", positiveNumber)
+    .option("-l, --label", "prefix each output line with its image, '3: text' (also --tag-output)")
+    .option("--timeout <seconds>", "end the run after this many seconds, start-up included", positiveNumber)
     .option(
       "--deadlock-timeout <seconds>",
       "end the run when no image made progress this long, with each image's statement (default 30; 0: off; certain deadlocks at once)",
@@ -340,7 +373,8 @@ async function main(argv: string[]): Promise<number> {
     .option("-H, --hosts <list>", "comma-separated hosts, each HOST or HOST:SLOTS, one node process each")
     .option("--hostfile <file>", "hosts file: lines 'HOST slots=N', one node process each")
     .option("--rsh <cmd>", "remote shell that starts node processes on other hosts (default: ssh)")
-    .option("--oversubscribe", "allow more images than the hosts' slots")
+    .option("--oversubscribe", "allow more images than the hosts' slots, or than 8 per core (and memory) on this host")
+    .option("-x, --export <VAR[=VALUE]>", "pass an environment variable to every node process (repeatable)", collect, [] as string[])
     .option("--show", "print the commands that would start the node processes, run nothing")
     .option("--tls-cert <file>", "PEM certificate of every node (multi-host runs)")
     .option("--tls-key <file>", "PEM private key of that certificate")
@@ -364,6 +398,11 @@ async function main(argv: string[]): Promise<number> {
       status = await cmdNode(module, programArgs, opts);
     });
 
+  // No command at all is a usage error, as with mpirun and cafrun: the help, then status 2.
+  if (ours.length <= 2) {
+    process.stderr.write(cli.helpInformation());
+    return 2;
+  }
   try {
     await cli.parseAsync(ours);
   } catch (e) {

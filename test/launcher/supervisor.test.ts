@@ -3,7 +3,7 @@
 // kill -9 of a node, SIGINT/SIGTERM, a vanished launcher, --show, --timeout, every launcher error.
 
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -239,15 +239,16 @@ describe("pgasc run over node processes (stand-in node program)", () => {
     expect(await waitFor(() => leftovers().length === 0, 5000)).toBe(true);
   });
 
-  it("--show prints one command per node and runs nothing", () => {
-    const r = pgasc(["run", "-n", "5", "--nodes", "2", "--show", "-o", join(dir, "never.mjs"), hello, "--", "a b"]);
+  it("--show builds the program it names, prints one command per node (with -x variables) and runs nothing", () => {
+    const shown = join(dir, "shown.mjs");
+    const r = pgasc(["run", "-n", "5", "--nodes", "2", "--show", "-x", "OMP_X=1 2", "-o", shown, hello, "--", "a b"]);
     expect(r.status).toBe(0);
-    expect(existsSync(join(dir, "never.mjs"))).toBe(false);
+    expect(readFileSync(shown, "utf8")).toContain("export function main");
     const lines = r.stdout.trim().split("\n");
     expect(lines).toHaveLength(2);
     lines.forEach((line, k) => {
-      expect(line).toMatch(new RegExp(`^env PGASC_BOOTSTRAP=generic PGASC_NODE_INDEX=${k} PGASC_NODE_COUNT=2 PGASC_IMAGES=5 PGASC_RENDEZVOUS=127\\.0\\.0\\.1:\\d+ `));
-      expect(line).toContain(`${process.execPath} ${cli} node ${join(dir, "never.mjs")} -- 'a b'`);
+      expect(line).toMatch(new RegExp(`^env 'OMP_X=1 2' PGASC_BOOTSTRAP=generic PGASC_NODE_INDEX=${k} PGASC_NODE_COUNT=2 PGASC_IMAGES=5 PGASC_RENDEZVOUS=127\\.0\\.0\\.1:\\d+ `));
+      expect(line).toContain(`${process.execPath} ${cli} node ${shown} -- 'a b'`);
       expect(line).not.toMatch(/TOKEN=/);
     });
   });
