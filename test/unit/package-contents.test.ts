@@ -1,6 +1,7 @@
 // What `npm pack` would publish: runs `npm pack --dry-run --json` (scripts off, so nothing is
 // rebuilt) on the built tree and checks the file list against package.json's promises: the
-// compiler, runtime, docs, LICENSE; no benchmarks, tests, source maps or expected outputs.
+// compiler, runtime, docs, LICENSE; no benchmarks, tests, source maps, expected outputs or the
+// build/ directories `pgasc run` leaves beside samples.
 
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -40,12 +41,12 @@ describe("npm package contents", () => {
     }
   });
 
-  it("leaves out benchmarks, tests, source maps and expected outputs", () => {
+  it("leaves out benchmarks, tests, source maps, expected outputs and build output", () => {
     const unwanted = files.filter(
       (f) =>
         f.startsWith("dist/bench/") || f.startsWith("dist/test/") || f.startsWith("test/") ||
         f.startsWith("bench/") || f.startsWith("node_modules/") || f.endsWith(".map") || f.endsWith(".ts") ||
-        f.includes("/expected/"),
+        f.includes("/expected/") || f.includes("/build/"),
     );
     expect(unwanted).toEqual([]);
   });
