@@ -4,8 +4,8 @@
 // `check` ones, expects the `error` ones to be refused with the diagnostics shown; lists version 2's
 // `pending` ones as todo; checks that the tutorial shows its samples/tutorial programs verbatim.
 import * as vitest from "vitest";
-import { describe, expect, it } from "vitest";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readPgasExamples, withoutHeader, type PgasExample } from "./doc-blocks.js";
@@ -15,6 +15,7 @@ const languageDoc = join(repoRoot, "docs", "language.md");
 const tutorialDoc = join(repoRoot, "docs", "tutorial.md");
 const examples = readPgasExamples(languageDoc);
 const workDir = mkdtempSync(join(tmpdir(), "pgasc-docs-"));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 /** Writes an example as example.pgas in a directory of its own, so messages say `example.pgas:L:C`. */
 function writeExample(e: PgasExample): string {
