@@ -11,7 +11,8 @@
 //   // exit: 1                expected exit status (default 0)
 //   // stderr: text           a substring that must appear in stderr (several lines allowed)
 //   // stderr: /regex/i       a regular expression that must match stderr
-//   // nodes: 2 4             optional `--nodes K` splits, run only when PGASC_E2E_NODES=1
+//   // nodes: 2 4             optional `--nodes K` splits, run only when PGASC_E2E_NODES=1 (or
+//                            when the suite asks for them: listPrograms(dir, { nodeSplits: true }))
 //   // timeout: 60            per-run timeout in seconds (default 30)
 // Expected stdout: for samples `samples/expected/NAME.N.txt`; for test programs
 // `test/programs/NAME.N.expected` if present, else `test/programs/NAME.expected`. A failing
@@ -46,8 +47,13 @@ function parseRegex(text: string): string | RegExp {
   return m ? new RegExp(m[1], m[2]) : text;
 }
 
+/** How a suite treats the headers: `nodeSplits` runs the `nodes:` splits whatever the environment. */
+export interface HeaderOptions {
+  nodeSplits?: boolean;
+}
+
 /** Reads the header comment lines of a .pgas file. */
-export function parseHeader(file: string): ProgramSpec {
+export function parseHeader(file: string, options: HeaderOptions = {}): ProgramSpec {
   const source = readFileSync(file, "utf8");
   const spec: ProgramSpec = {
     name: basename(file, ".pgas"),
@@ -94,17 +100,17 @@ export function parseHeader(file: string): ProgramSpec {
   }
   const max = Number.parseInt(process.env.PGASC_E2E_MAX_IMAGES ?? "", 10);
   if (Number.isFinite(max)) spec.images = spec.images.filter((n) => n <= max);
-  if (process.env.PGASC_E2E_NODES !== "1") spec.nodes = [];
+  if (process.env.PGASC_E2E_NODES !== "1" && !options.nodeSplits) spec.nodes = [];
   return spec;
 }
 
 /** Every .pgas file of a directory (sorted), filtered by PGASC_E2E_FILTER. */
-export function listPrograms(dir: string): ProgramSpec[] {
+export function listPrograms(dir: string, options: HeaderOptions = {}): ProgramSpec[] {
   const filter = process.env.PGASC_E2E_FILTER ?? "";
   return readdirSync(dir)
     .filter((f) => f.endsWith(".pgas") && f.includes(filter))
     .sort()
-    .map((f) => parseHeader(join(dir, f)));
+    .map((f) => parseHeader(join(dir, f), options));
 }
 
 export interface RunResult {
