@@ -47,7 +47,7 @@ describe.skipIf(reason !== undefined)("real Slurm: slurmctld and two slurmd on t
       let stderr = "";
       child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
       child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-      const guard = setTimeout(() => child.kill("SIGKILL"), 150_000);
+      const guard = setTimeout(() => child.kill("SIGKILL"), 240_000);
       child.once("error", reject);
       child.once("close", (status) => {
         clearTimeout(guard);
@@ -87,7 +87,7 @@ describe.skipIf(reason !== undefined)("real Slurm: slurmctld and two slurmd on t
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
-  it("the batch script of docs/deployment.md, unmodified, under sbatch: the one-node run's output", { timeout: 180_000 }, async () => {
+  it("the batch script of docs/deployment.md, unmodified, under sbatch: the one-node run's output", { timeout: 300_000 }, async () => {
     const script = deploymentRecipe();
     const images = sbatchNumber(script, "nodes") * sbatchNumber(script, "ntasks-per-node") * sbatchNumber(script, "cpus-per-task");
     const jobDir = join(dir, "batch");
@@ -108,7 +108,7 @@ describe.skipIf(reason !== undefined)("real Slurm: slurmctld and two slurmd on t
     expect(sortedLines(withoutTlsIpWarning(output))).toEqual(sortedLines(reference.stdout));
   });
 
-  it("plain srun -N2 -n2 (no -c): one image per task, the one-node run's output", { timeout: 180_000 }, async () => {
+  it("plain srun -N2 -n2 (no -c): one image per task, the one-node run's output", { timeout: 300_000 }, async () => {
     for (const sample of ["hello", "heat"]) {
       const program = await build(join(root, "samples", `${sample}.pgas`), sample);
       // srun passes the environment, and so the job's token, on to every task.
@@ -121,7 +121,7 @@ describe.skipIf(reason !== undefined)("real Slurm: slurmctld and two slurmd on t
     }
   });
 
-  it("one task killed with SIGKILL: the step ends naming the lost node, nothing is left", { timeout: 180_000 }, async () => {
+  it("one task killed with SIGKILL: the step ends naming the lost node, nothing is left", { timeout: 300_000 }, async () => {
     const program = await build(join(root, "test", "fixtures", "launcher", "rounds.pgas"), "rounds");
     const step = spawn("srun", ["-N2", "-n2", "pgasc", "node", program], {
       cwd: dir,
@@ -134,7 +134,7 @@ describe.skipIf(reason !== undefined)("real Slurm: slurmctld and two slurmd on t
     step.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
     const ended = new Promise<number | null>((resolve) => step.on("close", (status) => resolve(status)));
     try {
-      expect(await waitFor(() => out.includes("started\n"), 90_000), err).toBe(true);
+      expect(await waitFor(() => out.includes("started\n"), 150_000), err).toBe(true);
       // Task 1's node process: a process of this cluster running `pgasc.js node` as SLURM_PROCID=1.
       const victims = cluster!
         .processes()

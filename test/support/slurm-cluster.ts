@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { basename, delimiter, dirname, join } from "node:path";
 import { freePort } from "../grpc/harness.js";
 import { jobIdWithFreePorts } from "./deployment-files.js";
 import { waitFor } from "./wait.js";
@@ -110,15 +110,12 @@ function killPid(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Kills what is left of clusters started by test processes that have died since. */
-function killStaleClusters(): void {
-  const pattern = new RegExp(`/${DIR_PREFIX}(\\d+)-[^/]+/slurm\\.conf$`);
-  for (const pid of processesWithConf((conf) => {
-    const m = pattern.exec(conf);
-    return m !== null && Number(m[1]) !== process.pid && !isAlive(Number(m[1]));
-  })) {
-    killPid(pid, "SIGKILL");
-  }
+/** Kills what is left of clusters started by test processes that have died since, and removes their directories. */
+function removeStaleClusters(): void {
+  const owner = (name: string) => Number(new RegExp(`^${DIR_PREFIX}(\\d+)-`).exec(name)?.[1] ?? NaN);
+  const stale = (name: string) => Number.isInteger(owner(name)) && owner(name) !== process.pid && !isAlive(owner(name));
+  for (const pid of processesWithConf((conf) => stale(basename(dirname(conf))))) killPid(pid, "SIGKILL");
+  for (const name of readdirSync(tmpdir()).filter(stale)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
 }
 
 function slurmConf(dir: string, ports: { controller: number; nodes: number[] }, firstJobId: number): string {
@@ -179,7 +176,7 @@ function tail(file: string, lines = 15): string {
  * `jobs`: how many jobs the caller will run (their pgasc rendezvous ports are checked free).
  */
 export async function startSlurmCluster(options: { jobs: number }): Promise<SlurmCluster> {
-  killStaleClusters();
+  removeStaleClusters();
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
   // munged wants its socket's directory searchable by everyone.
