@@ -212,11 +212,15 @@ function slurmPlace(env: Environment, facts: MachineFacts): Place {
     host: firstHost(env),
     port: optionalPort(env, Var.rendezvousPort) ?? slurmRendezvousPort(requiredIndex(env, "SLURM_JOB_ID"), stepId(env)),
   };
-  const cpusPerTask = optionalCount(env, "SLURM_CPUS_PER_TASK");
+  // Without PGASC_IMAGES (or -n): one image per CPU srun reserved for each task. srun sets
+  // SLURM_CPUS_PER_TASK only with -c, and without -c it reserves one CPU per task. Not
+  // SLURM_CPUS_ON_NODE: it counts every task's CPUs on this node and may differ between nodes,
+  // so the tasks could disagree on the job's size.
+  const cpusPerTask = optionalCount(env, "SLURM_CPUS_PER_TASK") ?? 1;
   return {
     nodeIndex,
     nodeCount,
-    images: present(env, Var.images) ? undefined : cpusPerTask === undefined ? undefined : cpusPerTask * nodeCount,
+    images: present(env, Var.images) ? undefined : cpusPerTask * nodeCount,
     rendezvous,
     listenHost: "0.0.0.0",
     advertiseHost: env.SLURMD_NODENAME || facts.hostname,

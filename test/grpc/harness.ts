@@ -41,11 +41,12 @@ export interface NodesOptions {
   env?: Record<string, string>;
 }
 
-export async function freePort(): Promise<number> {
+/** A port nothing listens on now at `host` ("0.0.0.0": on every address). */
+export async function freePort(host = "127.0.0.1"): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(0, host, () => {
       const address = server.address();
       const port = typeof address === "object" && address ? address.port : 0;
       server.close(() => resolvePort(port));

@@ -182,18 +182,47 @@ describe("bootstrap: Slurm", () => {
     expect(c).toMatchObject({ nodeCount: 4, rendezvous: { host: "a7" }, advertiseHost: "thishost" });
   });
 
-  it("PGASC_RENDEZVOUS / PGASC_RENDEZVOUS_PORT / PGASC_ADVERTISE_HOST override; images from cpus-per-task", () => {
+  it("PGASC_RENDEZVOUS / PGASC_RENDEZVOUS_PORT / PGASC_ADVERTISE_HOST override", () => {
     expect(nodeConfigFromEnvironment(slurm({ PGASC_RENDEZVOUS: "login1:7000" }), { program: "/p" }, facts).rendezvous).toEqual({ host: "login1", port: 7000 });
     expect(nodeConfigFromEnvironment(slurm({ PGASC_RENDEZVOUS_PORT: "7001" }), { program: "/p" }, facts).rendezvous).toEqual({ host: "nid001", port: 7001 });
     expect(nodeConfigFromEnvironment(slurm({ PGASC_ADVERTISE_HOST: "10.1.1.3" }), { program: "/p" }, facts).advertiseHost).toBe("10.1.1.3");
-    expect(nodeConfigFromEnvironment(slurm({ PGASC_IMAGES: undefined, SLURM_CPUS_PER_TASK: "8" }), { program: "/p" }, facts).images).toBe(32);
+  });
+
+  // The image-count rule under Slurm, one row per combination: -n beats PGASC_IMAGES beats
+  // tasks x SLURM_CPUS_PER_TASK beats one image per task; SLURM_CPUS_ON_NODE is never used.
+  const imageCases: [string, Environment, number | undefined, number][] = [
+    ["nothing set (srun without -c): one image per task", {}, undefined, 4],
+    ["SLURM_CPUS_PER_TASK=8 (srun -c 8): tasks x 8", { SLURM_CPUS_PER_TASK: "8" }, undefined, 32],
+    ["PGASC_IMAGES=6 alone", { PGASC_IMAGES: "6" }, undefined, 6],
+    ["PGASC_IMAGES=6 wins over SLURM_CPUS_PER_TASK=8", { PGASC_IMAGES: "6", SLURM_CPUS_PER_TASK: "8" }, undefined, 6],
+    ["-n 5 wins over PGASC_IMAGES and SLURM_CPUS_PER_TASK", { PGASC_IMAGES: "6", SLURM_CPUS_PER_TASK: "8" }, 5, 5],
+    ["-n 7 alone", {}, 7, 7],
+    ["SLURM_CPUS_ON_NODE=16 alone is ignored: one image per task", { SLURM_CPUS_ON_NODE: "16" }, undefined, 4],
+    ["SLURM_CPUS_ON_NODE=16 with SLURM_CPUS_PER_TASK=2: tasks x 2", { SLURM_CPUS_ON_NODE: "16", SLURM_CPUS_PER_TASK: "2" }, undefined, 8],
+    ["SLURM_CPUS_PER_TASK empty counts as unset", { SLURM_CPUS_PER_TASK: "" }, undefined, 4],
+  ];
+  for (const [name, extra, imagesOption, images] of imageCases) {
+    it(`images: ${name} -> ${images}`, () => {
+      const env = slurm({ PGASC_IMAGES: undefined, ...extra });
+      const overrides = imagesOption === undefined ? { program: "/p" } : { program: "/p", images: imagesOption };
+      expect(nodeConfigFromEnvironment(env, overrides, facts).images).toBe(images);
+    });
+  }
+
+  it("images: a malformed SLURM_CPUS_PER_TASK, or fewer images than tasks, is an error naming it", () => {
+    expect(() => nodeConfigFromEnvironment(slurm({ PGASC_IMAGES: undefined, SLURM_CPUS_PER_TASK: "two" }), { program: "/p" }, facts)).toThrow(
+      "SLURM_CPUS_PER_TASK=two is not a whole number",
+    );
+    expect(() => nodeConfigFromEnvironment(slurm({ PGASC_IMAGES: undefined, SLURM_CPUS_PER_TASK: "0" }), { program: "/p" }, facts)).toThrow(
+      "SLURM_CPUS_PER_TASK=0 must be at least 1",
+    );
+    expect(() => nodeConfigFromEnvironment(slurm({ PGASC_IMAGES: "3" }), { program: "/p" }, facts)).toThrow("4 nodes but only 3 images");
   });
 
   it("errors name the Slurm variable", () => {
     expect(() => nodeConfigFromEnvironment(slurm({ SLURM_STEP_NODELIST: "nid[001-" }), { program: "/p" }, facts)).toThrow("SLURM_STEP_NODELIST: '[' without ']'");
     expect(() => nodeConfigFromEnvironment(slurm({ SLURM_PROCID: "x" }), { program: "/p" }, facts)).toThrow("SLURM_PROCID=x is not a whole number");
     expect(() => nodeConfigFromEnvironment(slurm({ PGASC_JOB_TOKEN: undefined }), { program: "/p" }, facts)).toThrow("PGASC_JOB_TOKEN is not set");
-    expect(() => nodeConfigFromEnvironment(slurm({ PGASC_IMAGES: undefined }), { program: "/p" }, facts)).toThrow("PGASC_IMAGES is not set");
     expect(() =>
       nodeConfigFromEnvironment(slurm({ SLURM_STEP_NODELIST: undefined, SLURM_JOB_NODELIST: undefined }), { program: "/p" }, facts),
     ).toThrow("SLURM_STEP_NODELIST is not set");

@@ -1,41 +1,15 @@
 // Runs the `srun` recipe of docs/deployment.md as written, with a stand-in `srun` that starts the
-// tasks as local processes with Slurm's variables (there is no Slurm here). Consumes the doc's
-// `sh srun-recipe` block and samples/heat.pgas; checks the output against heat's expected output.
+// tasks as local processes with Slurm's variables: runs anywhere (slurm.test.ts runs a real Slurm
+// where one can be installed). Consumes the doc's `sh srun-recipe` block and samples/heat.pgas.
 
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SLURM_PORT_FIRST, SLURM_PORT_SPAN, slurmRendezvousPort } from "../../runtime/launcher/bootstrap.js";
+import { deploymentRecipe, installPgascCommand, jobIdWithFreePorts, pgascCli as cli } from "../support/deployment-files.js";
 
 const root = join(import.meta.dirname, "..", "..");
-const cli = join(root, "dist", "cli", "pgasc.js");
-
-function recipe(): string {
-  const doc = readFileSync(join(root, "docs", "deployment.md"), "utf8");
-  const m = /```sh srun-recipe\n([\s\S]*?)```/.exec(doc);
-  if (!m) throw new Error("docs/deployment.md has no ```sh srun-recipe block");
-  return m[1];
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-}
-
-/** A Slurm job id whose derived rendezvous port is free on this machine now. */
-async function jobIdWithFreePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const jobId = 100_000 + Math.floor(Math.random() * 900_000);
-    if (await portIsFree(slurmRendezvousPort(jobId, 0))) return jobId;
-  }
-  throw new Error(`no free port in ${SLURM_PORT_FIRST}..${SLURM_PORT_FIRST + SLURM_PORT_SPAN}`);
-}
 
 /**
  * The stand-in srun: starts SLURM_NTASKS copies of its command, task k "on host" 127.0.0.(k+1),
@@ -66,18 +40,15 @@ exit $status
 
 describe("docs/deployment.md srun recipe (simulated Slurm environment)", () => {
   it("runs heat on 2 tasks x 2 cpus = 4 images and prints heat's 4-image output", { timeout: 120_000 }, async () => {
-    const script = recipe();
+    const script = deploymentRecipe();
     // The recipe asks for 2 nodes, 1 task each, 2 cpus per task; the stand-in srun does the same.
     expect(script).toMatch(/--nodes=2/);
     expect(script).toMatch(/--ntasks-per-node=1/);
     expect(script).toMatch(/--cpus-per-task=2/);
 
     const dir = mkdtempSync(join(tmpdir(), "pgasc-srun-"));
-    const bin = join(dir, "bin");
-    mkdirSync(bin);
-    writeFileSync(join(bin, "pgasc"), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`);
-    writeFileSync(join(bin, "srun"), fakeSrun(2, 2, await jobIdWithFreePort()));
-    chmodSync(join(bin, "pgasc"), 0o755);
+    const bin = installPgascCommand(join(dir, "bin"));
+    writeFileSync(join(bin, "srun"), fakeSrun(2, 2, await jobIdWithFreePorts()));
     chmodSync(join(bin, "srun"), 0o755);
     copyFileSync(join(root, "samples", "heat.pgas"), join(dir, "heat.pgas"));
     writeFileSync(join(dir, "heat.sh"), script);
