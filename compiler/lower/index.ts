@@ -7,6 +7,7 @@ import { LowerContext } from "./context.js";
 import { hoistBoundsChecks } from "./hoist-bounds-checks.js";
 import type { JsStmt } from "./lir.js";
 import { lowerProgramBody } from "./lower-program.js";
+import { outlineLoops } from "./outline-loops.js";
 import { resolveStorage } from "./resolve-storage.js";
 
 export interface LoweredProgram {
@@ -29,6 +30,7 @@ export const PASSES: { name: string; run: (s: State, program: Program) => void }
   { name: "resolve-storage", run: (s) => resolveStorage(s.ctx) },
   { name: "lower-to-lir", run: (s, program) => void (s.body = lowerProgramBody(s.ctx, program)) },
   { name: "hoist-bounds-checks", run: (s) => void (s.body = hoistBoundsChecks(s.body, { topLevelMutable: s.ctx.topLevelMutable, temp: (hint) => s.ctx.temp(hint) })) },
+  { name: "outline-loops", run: (s) => void (s.body = outlineLoops(s.body, { temp: (hint) => s.ctx.temp(hint) })) },
 ];
 
 export function lowerProgram(program: Program): LoweredProgram {

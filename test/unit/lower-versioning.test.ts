@@ -64,12 +64,31 @@ function codeFrom(ts: string, from: string): string {
   return ts.slice(at);
 }
 
-/** The `then` branch of the first versioned loop after `from`: the fast copy. */
+/** The `then` branch of the first versioned loop after `from`: the fast copy, with the loops it outlined. */
 function fastCopy(ts: string, from: string): string {
   const code = codeFrom(ts, from);
   const end = code.indexOf("} else {");
   if (end < 0) throw new Error(`no versioned loop after '${from}':\n${code}`);
-  return code.slice(0, end);
+  return withOutlined(code.slice(0, end), ts);
+}
+
+/** `code` followed by the source of each outlined loop it calls (outline-loops.ts), recursively. */
+function withOutlined(code: string, ts: string, seen = new Set<string>()): string {
+  let out = code;
+  for (const [, name] of code.matchAll(/(\$L\d+)\(/g)) {
+    if (seen.has(name!)) continue;
+    seen.add(name!);
+    const at = [`function ${name}$make(`, `function ${name}(`].map((h) => ts.indexOf(h)).find((i) => i >= 0);
+    if (at === undefined) continue;
+    let depth = 0;
+    let stop = ts.indexOf("{", at);
+    for (; stop < ts.length; stop++) {
+      if (ts[stop] === "{") depth++;
+      else if (ts[stop] === "}" && --depth === 0) break;
+    }
+    out += "\n" + withOutlined(ts.slice(at, stop + 1), ts, seen);
+  }
+  return out;
 }
 
 describe("versioning fires on the intended shapes", () => {
@@ -94,7 +113,7 @@ for i in R..N - R {
     expect(fast).toMatch(/\$grid\d+\[\$row\d+ \+ j - 2\]/);
     expect(fast).not.toMatch(/\| 0\)?\]/); // no wrapping inside the proven indices
     // the fallback still has the checked copy, itself versioned per row
-    expect(codeFrom(ts, "@pgas 6:1")).toContain(`out[$ck2($i`);
+    expect(withOutlined(codeFrom(ts, "@pgas 6:1"), ts)).toContain(`out[$ck2($i`);
   });
 
   it("transposed reads: `b(i, c0 + k) += t(k, i)` strides by the row length", async () => {
