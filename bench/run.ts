@@ -1,12 +1,12 @@
 // `npm run bench` (= build, then node dist/bench/run.js [--quick] [--repeats N] [--only TEXT]
-// [--no-extras]): runs the suite of issue 5 — pgasc kernels vs OpenCoarrays and hand-written JS
-// — and prints the table, writing bench/results/latest.json, latest.html and latest.md.
+// [--no-extras]): runs the suite — pgasc kernels vs OpenCoarrays, hand-written JS and C — and
+// prints the table, writing bench/results/latest.json, latest.html and latest.md.
 
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { builtModule, commandOf, compileFortranPeer, runCommand, which, type Paths } from "./harness/exec.js";
+import { builtModule, commandOf, compileCBaseline, compileFortranPeer, runCommand, which, type Paths } from "./harness/exec.js";
 import { buildCatalogue, jobKey, type Figure, type Job, type Source } from "./harness/figures.js";
 import { formatGoalSummary, formatMarkdown, formatTable, type ChartPoint, type FigureResult, type Report, type SideResult } from "./harness/report.js";
 import { renderHtml } from "./harness/report-html.js";
@@ -114,8 +114,18 @@ async function main(): Promise<void> {
       }
     }
   }
-  for (const p of ["local-loops", "tcp", "grpc"]) {
+  const jsPrograms = new Set(figures.flatMap((f) => [f.peer?.job]).filter((j): j is Job => j?.side === "js").map((j) => j.program));
+  for (const p of jsPrograms) {
     if (!existsSync(join(paths.baselines, `${p}.js`))) unavailable.set(`js:${p}`, `dist/bench/baselines/${p}.js missing (npm run build)`);
+  }
+  const cPrograms = new Set(figures.flatMap((f) => [f.peer?.job]).filter((j): j is Job => j?.side === "c").map((j) => j.program));
+  for (const p of cPrograms) {
+    const r = compileCBaseline(paths, p);
+    if (r.binary) binaries.set(`c:${p}`, r.binary);
+    else {
+      unavailable.set(`c:${p}`, r.error!);
+      notes.push(r.error!);
+    }
   }
 
   // --- pgasc: build each kernel once, so the timed runs never include a build ----------------
@@ -199,7 +209,7 @@ async function main(): Promise<void> {
   // --- other reports of bench/ (owned by others), run as they are ---------------------------
   const extras: Report["extras"] = [];
   if (options.extras && options.only.length === 0) {
-    for (const name of ["triad-local", "runtime-micro", "check-speed"]) {
+    for (const name of ["runtime-micro", "check-speed"]) {
       const file = join(here, `${name}.js`);
       if (!existsSync(file)) continue;
       process.stdout.write(`[extra] ${name}\n`);

@@ -139,6 +139,8 @@ export function commandOf(
       };
     case "js":
       return { command: process.execPath, args: [join(paths.baselines, `${job.program}.js`), ...job.args] };
+    case "c":
+      return { command: binaries.get(`c:${job.program}`)!, args: job.args };
     case "pgasc-build": {
       // a fresh output path each time, so that nothing is reused: the whole build is timed
       const out = join(paths.results, "build", "timed", `${Date.now()}-${job.program.replace(/\W+/g, "_")}.mjs`);
@@ -148,5 +150,21 @@ export function commandOf(
 }
 
 export function builtModule(paths: Paths, program: string): string {
-  return join(paths.results, "build", `${program}.mjs`);
+  return join(paths.results, "build", `${program.replace(/\//g, "-")}.mjs`);
+}
+
+/**
+ * Compiles bench/baselines/NAME.c with the system `cc -O3` unless the binary is newer than the
+ * source. Returns the binary's path, or why there is none (no cc: the C figures are skipped).
+ */
+export function compileCBaseline(paths: Paths, name: string): { binary?: string; error?: string } {
+  if (!which("cc")) return { error: "no C compiler (cc): the C baselines are skipped" };
+  const binDir = join(paths.results, "bin");
+  mkdirSync(binDir, { recursive: true });
+  const binary = join(binDir, `${name}-c`);
+  const source = join(paths.repo, "bench", "baselines", `${name}.c`);
+  if (existsSync(binary) && statSync(binary).mtimeMs > statSync(source).mtimeMs) return { binary };
+  const r = spawnSync("cc", ["-O3", "-o", binary, source, "-lm"], { encoding: "utf8" });
+  if (r.status !== 0) return { error: `cc -O3 failed for ${name}.c: ${(r.stderr + r.stdout).split("\n").slice(0, 3).join(" | ")}` };
+  return { binary };
 }
