@@ -157,9 +157,11 @@ export function buildCatalogue(options: SuiteOptions): Figure[] {
       });
     pair("get_latency", "scalar get", "latency", c.latency, "us", { kind: "ratio", min: 2, text: "≥2× faster" });
     pair("put_latency", "scalar put", "latency", c.latency, "us");
-    const syncGoal: Goal | undefined = n === 2 || n === 16 ? { kind: "ratio", min: 1, text: "no slower" } : undefined;
-    pair("sync_all", "sync all", "sync", c.sync, "us", syncGoal, undefined,
+    pair("sync_all", "sync all (after as many untimed)", "sync", c.sync, "us", undefined, undefined,
       { chart: "barrier", x: n, pgascSeries: "pgasc, one node", peerSeries: "OpenCoarrays shm" });
+    // what a program of 20,000 barriers pays, warm-up included (issue 11)
+    const coldGoal: Goal | undefined = n === 2 || n === 16 ? { kind: "ratio", min: 1, text: "no slower" } : undefined;
+    pair("sync_all_cold", "sync all, the first 20,000 of a run", "synccold", quick ? 5000 : 20000, "us", coldGoal);
     pair("co_sum_scalar", "co_sum of a scalar", "cosum", c.cosum, "us");
     pair("co_sum_1m", "co_sum of 1 M floats", "cosum", c.cosum, "ms");
     pair("fine_put_rate", "fine-grained 8-byte puts (all images)", "fineput", Math.round(c.fineputTotal / n), "puts/s",

@@ -1,5 +1,5 @@
 ! Micro benchmarks for Coarray Fortran (OpenCoarrays): the peer of bench/kernels/micro.pgas.
-! Arguments: TEST COUNT, TEST one of latency bandwidth sync cosum fineput. Prints RESULT lines
+! Arguments: TEST COUNT, TEST one of latency bandwidth sync synccold cosum fineput. Prints RESULT lines
 ! (times of image 1, the first image) and INVALID + error stop when a check fails. Each timed
 ! loop runs once untimed first, as in micro.pgas (whose JIT needs the warm-up).
 program micro
@@ -18,6 +18,8 @@ program micro
     call bandwidth(count)
   case ('sync')
     call barrier(count)
+  case ('synccold')
+    call barrier_cold(count)
   case ('cosum')
     call cosum(count)
   case ('fineput')
@@ -120,6 +122,20 @@ contains
     t = wtime() - t
     if (me == 1) call report('sync_all', t / n * 1d6, 'us')
   end subroutine barrier
+
+  ! The first COUNT barriers of a run, warm-up included (the peer of micro.pgas's barrierCold).
+  subroutine barrier_cold(n)
+    integer, intent(in) :: n
+    integer :: i
+    real(dp) :: t
+    sync all
+    t = wtime()
+    do i = 1, n
+      sync all
+    end do
+    t = wtime() - t
+    if (me == 1) call report('sync_all_cold', t / n * 1d6, 'us')
+  end subroutine barrier_cold
 
   ! co_sum of one double (COUNT times) and of 1 M doubles (COUNT/100 times, at least 3).
   subroutine cosum(n)
