@@ -1,5 +1,5 @@
 // `npm run bench` (= build, then node dist/bench/run.js [--quick] [--repeats N] [--only TEXT]
-// [--no-extras]): runs the suite — pgasc kernels vs OpenCoarrays, hand-written JS and C — and
+// [--no-extras] [--charts DIR]): runs the suite — pgasc kernels vs OpenCoarrays, hand-written JS and C — and
 // prints the table, writing bench/results/latest.json, latest.html and latest.md.
 
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -9,11 +9,13 @@ import { fileURLToPath } from "node:url";
 import { builtModule, commandOf, compileCBaseline, compileFortranPeer, runCommand, which, type Paths } from "./harness/exec.js";
 import { buildCatalogue, jobKey, type Figure, type Job, type Source } from "./harness/figures.js";
 import { formatGoalSummary, formatMarkdown, formatTable, type ChartPoint, type FigureResult, type Report, type SideResult } from "./harness/report.js";
-import { renderHtml } from "./harness/report-html.js";
+import { chartsOf, renderHtml } from "./harness/report-html.js";
 import { evaluateGoal, median, parseResultLines, shortfall, speedRatio } from "./harness/results.js";
 
 interface Options {
   renderOnly: boolean;
+  /** Also write each chart as DIR/NAME.svg (docs/performance/ keeps the committed ones). */
+  charts?: string;
   quick: boolean;
   repeats: number;
   only: string[];
@@ -30,8 +32,9 @@ function parseOptions(argv: string[]): Options {
     else if (a === "--only") o.only.push(argv[++i] ?? "");
     else if (a === "--no-extras") o.extras = false;
     else if (a === "--render-only") o.renderOnly = true;
+    else if (a === "--charts") o.charts = argv[++i];
     else if (a === "--help" || a === "-h") {
-      console.log("usage: node dist/bench/run.js [--quick] [--repeats N] [--only TEXT]... [--no-extras] [--render-only]");
+      console.log("usage: node dist/bench/run.js [--quick] [--repeats N] [--only TEXT]... [--no-extras] [--render-only] [--charts DIR]");
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -76,7 +79,7 @@ async function main(): Promise<void> {
   if (options.renderOnly) {
     // re-render the last run's JSON (after a change to the report writers), measuring nothing
     const report = JSON.parse(readFileSync(join(paths.results, "latest.json"), "utf8")) as Report;
-    writeReport(report);
+    writeReport(report, options.charts);
     return;
   }
   const started = Date.now();
@@ -230,7 +233,7 @@ async function main(): Promise<void> {
     charts,
     extras,
   };
-  writeReport(report);
+  writeReport(report, options.charts);
   const invalid = [...outcomes.values()].filter((o) => o.invalid);
   if (invalid.length) {
     console.log(`\n${invalid.length} program(s) failed their own validation:\n` + invalid.map((o) => `- ${o.command}: ${o.invalid}`).join("\n"));
@@ -238,8 +241,12 @@ async function main(): Promise<void> {
   }
 }
 
-function writeReport(report: Report): void {
+function writeReport(report: Report, chartsDir?: string): void {
   mkdirSync(paths.results, { recursive: true });
+  if (chartsDir) {
+    mkdirSync(chartsDir, { recursive: true });
+    for (const chart of chartsOf(report)) writeFileSync(join(chartsDir, `${chart.name}.svg`), chart.svg + "\n");
+  }
   writeFileSync(join(paths.results, "latest.json"), JSON.stringify(report, null, 2) + "\n");
   writeFileSync(join(paths.results, "latest.html"), renderHtml(report));
   writeFileSync(join(paths.results, "latest.md"), formatMarkdown(report));

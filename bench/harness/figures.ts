@@ -200,6 +200,7 @@ export function buildCatalogue(options: SuiteOptions): Figure[] {
           peer: { job: js(`loops/${k.name}`, [...args, String(images)]), result: k.result },
           peerName: images === 1 ? "hand-written JS" : `${images} JS worker threads`,
           goal: withinTenPercent,
+          chart: { chart: `loops:${k.name}`, x: images, pgascSeries: `pgasc, loop ${form === "top" ? "at the top level" : "in a function"}`, peerSeries: "hand-written JS" },
         });
       }
     }
@@ -209,6 +210,7 @@ export function buildCatalogue(options: SuiteOptions): Figure[] {
       peer: { job: { side: "c", program: "loops", images: 1, args: [k.name, ...args], timeoutSeconds: TIMEOUT }, result: k.result },
       peerName: "C (cc -O3)",
       goal: k.name === "nstream" ? { kind: "ratio", min: 0.5, text: "time ≤ 2× C" } : undefined,
+      chart: { chart: `loops:${k.name}`, x: 1, peerSeries: "C (cc -O3)" },
     });
   }
 

@@ -163,7 +163,7 @@ export function goalChart(figures: FigureResult[]): string {
     parts.push(`<text x="${(map(f.attainment) + 4).toFixed(1)}" y="${y + 13}" font-size="10">${escapeXml(text)}</text>`);
   });
   const legend = "bar: the share of its goal each figure reaches (log scale); green reaches the goal line, red falls short";
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${right + 140}" height="${height}" viewBox="0 0 ${right + 140} ${height}" font-family="sans-serif" role="img" aria-label="goals"><text x="10" y="18" font-size="14" font-weight="bold">Goals of issue 5</text><text x="10" y="34" font-size="11" fill="#555">${escapeXml(legend)}</text>${parts.join("")}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${right + 140}" height="${height}" viewBox="0 0 ${right + 140} ${height}" font-family="sans-serif" role="img" aria-label="goals"><text x="10" y="18" font-size="14" font-weight="bold">Goals</text><text x="10" y="34" font-size="11" fill="#555">${escapeXml(legend)}</text>${parts.join("")}</svg>`;
 }
 
 function seriesOf(points: ChartPoint[]): Series[] {
@@ -199,23 +199,34 @@ function table(figures: FigureResult[]): string {
   return `<table><thead><tr><th>figure</th><th>unit</th><th>pgasc</th><th>peer</th><th>peer value</th><th>ratio (pgasc faster by)</th><th>goal</th><th>met?</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
-export function renderHtml(report: Report): string {
-  const charts: string[] = [goalChart(report.figures)];
+/** Every chart of a report, named (the file name of `npm run bench -- --charts DIR`). */
+export function chartsOf(report: Report): { name: string; svg: string }[] {
+  const charts = [{ name: "goals", svg: goalChart(report.figures) }];
   const latency = report.charts.filter((p) => p.chart === "latency-by-size");
   if (latency.length) {
-    charts.push(lineChart("Transfer time by message size (get, round trip)", seriesOf(latency), { log: true, label: "bytes", format: bytesText }, { log: true, label: "µs per transfer" }));
+    charts.push({ name: "latency-by-size", svg: lineChart("Transfer time by message size (get, round trip)", seriesOf(latency), { log: true, label: "bytes", format: bytesText }, { log: true, label: "µs per transfer" }) });
   }
   const barrier = report.charts.filter((p) => p.chart === "barrier");
   if (barrier.length) {
-    charts.push(lineChart("sync all by image count", seriesOf(barrier), { log: true, label: "images (one node) / nodes", format: (v) => String(v) }, { log: true, label: "µs per sync all" }));
+    charts.push({ name: "barrier", svg: lineChart("sync all by image count", seriesOf(barrier), { log: true, label: "images (one node) / nodes", format: (v) => String(v) }, { log: true, label: "µs per sync all" }) });
   }
-  const kernelNames = [...new Set(report.charts.filter((p) => p.chart.startsWith("kernel:")).map((p) => p.chart.slice(7)))];
-  for (const k of kernelNames) {
-    const pts = report.charts.filter((p) => p.chart === `kernel:${k}`);
+  const grouped = [...new Set(report.charts.filter((p) => p.chart.startsWith("kernel:") || p.chart.startsWith("loops:")).map((p) => p.chart))];
+  for (const chart of grouped) {
+    const pts = report.charts.filter((p) => p.chart === chart);
     const xs = [...new Set(pts.map((p) => p.x))].sort((a, b) => a - b);
     const names = [...new Set(pts.map((p) => p.series))];
-    charts.push(barChart(`${k}: rate by image count`, xs.map((x) => `${x} images`), names.map((n) => ({ name: n, values: xs.map((x) => pts.find((p) => p.series === n && p.x === x)?.y ?? null) })), pts[0]?.unit ?? ""));
+    const [kind, name] = chart.split(":") as [string, string];
+    const title = kind === "kernel" ? `${name}: rate by image count` : `local loops, ${name}: rate by image count`;
+    charts.push({
+      name: chart.replace(":", "-"),
+      svg: barChart(title, xs.map((x) => `${x} image${x === 1 ? "" : "s"}`), names.map((n) => ({ name: n, values: xs.map((x) => pts.find((p) => p.series === n && p.x === x)?.y ?? null) })), pts[0]?.unit ?? ""),
+    });
   }
+  return charts;
+}
+
+export function renderHtml(report: Report): string {
+  const charts = chartsOf(report).map((c) => c.svg);
   const notes = report.notes.map((n) => `<li>${escapeXml(n)}</li>`).join("");
   const extras = report.extras.map((e) => `<h3>${escapeXml(e.name)}</h3><pre>${escapeXml(e.output)}</pre>`).join("");
   return `<!DOCTYPE html>
