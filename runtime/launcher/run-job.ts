@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { HostSpecError, addressOf, isLoopbackHost, parseHostList, parseHostfile, type HostEntry } from "./hostfile.js";
 import { PlanError, planJob, showCommand, type JobPlan } from "./job-plan.js";
-import type { TlsFiles } from "./node-config.js";
+import { tlsPemToLines, type TlsFiles } from "./node-config.js";
 import { writeAllSync } from "./output-lines.js";
 import { superviseJob } from "./run-nodes.js";
 import { ShellWordsError, splitWords } from "./shell-words.js";
@@ -35,6 +35,8 @@ export interface MultiNodeOptions {
   tlsCert?: string;
   tlsKey?: string;
   tlsCa?: string;
+  /** Across hosts: clear text instead of the TLS the launcher would set up. */
+  insecure?: boolean;
   oversubscribe: boolean;
   show: boolean;
   defaultImages: number;
@@ -43,6 +45,12 @@ export interface MultiNodeOptions {
   stdoutFd?: number;
   stderrFd?: number;
 }
+
+/**
+ * Days the launcher's own TLS material is valid: certificates are checked when links are made, at
+ * the start of the job; the CA's key is gone once it has signed, so nothing else can use them.
+ */
+const JOB_TLS_DAYS = 30;
 
 /** Rendezvous ports for jobs on other hosts, where we cannot probe: below Linux's ephemeral range. */
 const REMOTE_PORT_FIRST = 20000;
@@ -65,9 +73,14 @@ export async function runMultiNode(opts: MultiNodeOptions): Promise<number> {
     return 0;
   }
   // A fresh secret per job: nodes refuse every call that does not carry it.
-  const token = randomBytes(32).toString("hex");
+  const stdinLines = [randomBytes(32).toString("hex")];
+  if (jobPlan.tlsOnStdin) {
+    // Made here, as the token is, and sent the same way; the library loads only for such jobs.
+    const { createJobTls } = await import("./tls-material.js");
+    stdinLines.push(...tlsPemToLines(await createJobTls(JOB_TLS_DAYS)));
+  }
   return superviseJob(jobPlan, {
-    token,
+    stdinLines,
     stdoutFd: opts.stdoutFd,
     stderrFd: opts.stderrFd,
     timeoutSeconds: opts.timeoutSeconds,
@@ -80,6 +93,9 @@ function plan(opts: MultiNodeOptions, rendezvousPort: number): JobPlan {
   const tls = tlsOf(opts);
   const rsh = rshWords(opts);
   const local = hosts === undefined || hosts.entries.every((e) => isLoopbackHost(addressOf(e.host)));
+  if (tls && opts.insecure) {
+    throw new LauncherError("pgasc: --insecure and --tls-cert/--tls-key/--tls-ca contradict each other: give one or the other", 2);
+  }
   if (tls && local) {
     // Remote hosts have their own files at these paths; local ones can be checked now.
     for (const path of [tls.cert, tls.key, tls.ca]) {
@@ -99,6 +115,7 @@ function plan(opts: MultiNodeOptions, rendezvousPort: number): JobPlan {
       timeoutSeconds: opts.timeoutSeconds,
       deadlockTimeoutSeconds: opts.deadlockTimeoutSeconds,
       tls,
+      insecure: opts.insecure,
       oversubscribe: opts.oversubscribe,
       defaultImages: opts.defaultImages,
       rendezvousPort,

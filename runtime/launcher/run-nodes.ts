@@ -1,6 +1,6 @@
 // The multi-node supervisor of `pgasc run --nodes/--hosts/--hostfile`: starts every node process
-// of a JobPlan, hands each its token on stdin, forwards their output line by line, watches for
-// failures and signals, and tears everything down. Produces the job's exit status.
+// of a JobPlan, hands each its token (and TLS material) on stdin, forwards their output line by
+// line, watches for failures and signals, and tears everything down. Produces the job's exit status.
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { describeImages, describeLost, type JobPlan, type NodeLaunch } from "./job-plan.js";
@@ -20,7 +20,8 @@ export const Status = {
 const SIGNAL_STATUS: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 export interface SupervisorOptions {
-  token: string;
+  /** Written to every node's stdin: the token, then any TLS material (never on a command line). */
+  stdinLines: string[];
   stdoutFd?: number;
   stderrFd?: number;
   /** The job's --timeout: nodes enforce it; the launcher ends them GRACE later if they did not. */
@@ -148,7 +149,11 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
     for (const node of nodes) {
       // EOF on stdin ends a node whose rsh cannot pass signals on (the remote side of ssh).
       node.child?.stdin?.end();
-      if (!node.exited) signalGroup(node, "SIGTERM");
+      if (!node.exited) {
+        signalGroup(node, "SIGTERM");
+        // A stopped node (SIGSTOP, hung) would hold SIGTERM until the SIGKILL: let it act on it now.
+        signalGroup(node, "SIGCONT");
+      }
     }
     timers.push(
       setTimeout(() => {
@@ -260,7 +265,7 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
     child.stdin!.on("error", () => {
       // The node has gone; its exit is reported through 'exit'.
     });
-    child.stdin!.write(options.token + "\n");
+    child.stdin!.write(options.stdinLines.map((line) => line + "\n").join(""));
     child.stdout!.on("data", (chunk: Buffer) => node.stdout.push(chunk));
     child.stderr!.on("data", (chunk: Buffer) => node.stderr.push(chunk));
     // 'exit' can come before the last output (the ready line among it) has been read: the end

@@ -1,9 +1,10 @@
 // Runs the `srun` recipe of docs/deployment.md as written, with a stand-in `srun` that starts the
 // tasks as local processes with Slurm's variables (there is no Slurm here). Consumes the doc's
-// `sh srun-recipe` block and samples/heat.pgas; checks the output against heat's expected output.
+// `sh srun-recipe` block and samples/heat.pgas; checks the output against heat's expected output,
+// and that tasks on two addresses refuse clear text without the recipe's TLS lines.
 
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -88,6 +89,34 @@ describe("docs/deployment.md srun recipe (simulated Slurm environment)", () => {
     expect(r.status).toBe(0);
     const expected = readFileSync(join(root, "samples", "expected", "heat.4.txt"), "utf8");
     expect(r.stdout.trim().split("\n").sort()).toEqual(expected.trim().split("\n").sort());
+    // The job's TLS material is gone with the job.
+    expect(readdirSync(join(dir, "build")).filter((name) => name.startsWith("tls-"))).toEqual([]);
+  });
+
+  it("without the recipe's TLS lines, tasks on two hosts refuse clear text with one line", { timeout: 60_000 }, async () => {
+    // The recipe with the four lines that set up TLS left out (the task on 127.0.0.2 is another host).
+    const script = recipe()
+      .split("\n")
+      .filter((line) => !/tls|TLS/.test(line))
+      .join("\n");
+    expect(script).not.toMatch(/PGASC_TLS/);
+    const dir = mkdtempSync(join(tmpdir(), "pgasc-srun-"));
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "pgasc"), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`);
+    writeFileSync(join(bin, "srun"), fakeSrun(2, 2, await jobIdWithFreePort()));
+    chmodSync(join(bin, "pgasc"), 0o755);
+    chmodSync(join(bin, "srun"), 0o755);
+    copyFileSync(join(root, "samples", "heat.pgas"), join(dir, "heat.pgas"));
+    writeFileSync(join(dir, "heat.sh"), script);
+    const env: NodeJS.ProcessEnv = { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME ?? dir, NO_COLOR: "1" };
+    const r = spawnSync("sh", [join(dir, "heat.sh")], { cwd: dir, env, encoding: "utf8", timeout: 50_000 });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    const refusal =
+      "pgasc node: refusing to run across hosts in clear text (Slurm may place the tasks on any host; the job token and all data would cross the network unprotected): " +
+      "set PGASC_TLS_CERT, PGASC_TLS_KEY and PGASC_TLS_CA (pgasc tls-init DIR makes them) or PGASC_INSECURE=1";
+    expect(r.stderr.trim().split("\n")).toEqual([refusal, refusal]);
   });
 
   it("without the token exported, every task refuses with one line naming the variable", () => {
