@@ -19,6 +19,13 @@ export type TlsPem = TlsFiles;
  */
 export const NODE_TLS_NAME = "pgasc-node";
 
+/**
+ * With PGASC_READY_LINE=1 (a `pgasc run` launcher reads our stderr), the node that reports a hung
+ * peer adds the line `pgasc:node-hung K`: the launcher ends node K at once (it cannot end itself)
+ * and removes the line.
+ */
+export const NODE_HUNG_LINE = "pgasc:node-hung";
+
 /** TLS material as stdin lines, one base64 line per PEM (cert, key, CA): PEM itself spans lines. */
 export function tlsPemToLines(pem: TlsPem): string[] {
   return [pem.cert, pem.key, pem.ca].map((text) => Buffer.from(text, "utf8").toString("base64"));

@@ -4,10 +4,13 @@
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { describeImages, describeLost, type JobPlan, type NodeLaunch } from "./job-plan.js";
+import { NODE_HUNG_LINE } from "./node-config.js";
 import { LineSplitter, OutputClosedError, linesOf, writeAllSync } from "./output-lines.js";
 
 /** The line a node writes on stderr once the node program runs (PGASC_READY_LINE=1). */
 export const READY_LINE = "pgasc:node-ready";
+
+const HUNG_PATTERN = new RegExp(`^${NODE_HUNG_LINE} (\\d+)$`);
 
 /** Exit statuses of the launcher itself. */
 export const Status = {
@@ -49,6 +52,8 @@ interface NodeState {
   closed: boolean;
   /** The process group has been sent SIGKILL after the node ended (never signal it again). */
   groupCleared: boolean;
+  /** Another node reported it hung (and said so): it is ended at once, its end is no news. */
+  hung: boolean;
   earlyStderr: string[];
   stdout: LineSplitter;
   stderr: LineSplitter;
@@ -92,6 +97,7 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
       exited: false,
       closed: false,
       groupCleared: false,
+      hung: false,
       earlyStderr: [],
       stdout: new LineSplitter((lines) => write(stdoutFd, lines)),
       stderr: new LineSplitter((lines) => onStderrLines(state, lines)),
@@ -105,13 +111,16 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
   }
 
   function onStderrLines(node: NodeState, lines: Buffer): void {
-    if (node.ready && !lines.includes(READY_LINE)) {
+    if (node.ready && !lines.includes(READY_LINE) && !lines.includes(NODE_HUNG_LINE)) {
       write(stderrFd, lines);
       return;
     }
     const kept: string[] = [];
     for (const line of linesOf(lines)) {
-      if (line === READY_LINE && !node.ready) {
+      const hung = HUNG_PATTERN.exec(line);
+      if (hung && node.ready) {
+        onHungReported(Number(hung[1]));
+      } else if (line === READY_LINE && !node.ready) {
         node.ready = true;
         // Whatever came before (an ssh warning, say) was held back in case the start failed.
         kept.push(...node.earlyStderr);
@@ -124,6 +133,14 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
       }
     }
     if (kept.length > 0) write(stderrFd, Buffer.from(kept.join("\n") + "\n"));
+  }
+
+  /** A node found node `index` hung and has said so: end it now rather than after the grace. */
+  function onHungReported(index: number): void {
+    const target = nodes[index];
+    if (target === undefined || target.exited || target.hung) return;
+    target.hung = true;
+    signalGroup(target, "SIGKILL");
   }
 
   /** Sends `signal` to the node's whole process group (the rsh and whatever it started). */
@@ -188,6 +205,11 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
     node.exited = true;
     if (finishing) {
       maybeFinish();
+      return;
+    }
+    if (node.hung) {
+      if (status === undefined) status = Status.failed;
+      if (nodes.every((n) => n.exited)) teardown();
       return;
     }
     // A node killed by a signal has lost its images, whether or not it had said it started.
