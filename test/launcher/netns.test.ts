@@ -254,9 +254,10 @@ describe.skipIf(reason !== undefined)(`several hosts in network namespaces${reas
     }
   });
 
-  it.skipIf(!existsSync(conduitMain))("the launcher killed outright: remote nodes behind ssh-like agents end by themselves", { timeout: 60_000 }, async () => {
+  /** Starts spin over the hostfile through `rsh` (its own process group) and waits until all 4 images started. */
+  async function spinAcrossHosts(rsh: string, extra: string[] = []) {
     const program = join(dir, "spin.mjs");
-    const job = spawn(process.execPath, [cli, "run", "--hostfile", hostfile, "--rsh", relayAgent, "-o", program, join(root, "test", "fixtures", "launcher", "spin.pgas")], {
+    const job = spawn(process.execPath, [cli, "run", "--hostfile", hostfile, "--rsh", rsh, ...extra, "-o", program, join(root, "test", "fixtures", "launcher", "spin.pgas")], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
@@ -264,8 +265,13 @@ describe.skipIf(reason !== undefined)(`several hosts in network namespaces${reas
     let out = "";
     job.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
     const ended = new Promise((r) => job.on("close", r));
+    expect(await waitFor(() => out.split("\n").filter((l) => l.startsWith("started")).length === 4, 30_000)).toBe(true);
+    return { job, ended };
+  }
+
+  it.skipIf(!existsSync(conduitMain))("the launcher killed outright: remote nodes behind ssh-like agents end by themselves", { timeout: 60_000 }, async () => {
+    const { job, ended } = await spinAcrossHosts(relayAgent);
     try {
-      expect(await waitFor(() => out.split("\n").filter((l) => l.startsWith("started")).length === 4, 30_000)).toBe(true);
       expect(namespacePids().length).toBeGreaterThanOrEqual(3);
       // Only the launcher: its agents (and their relays) lose their stdin, as ssh would lose its session.
       process.kill(job.pid!, "SIGKILL");
@@ -282,17 +288,8 @@ describe.skipIf(reason !== undefined)(`several hosts in network namespaces${reas
 
   /** What a TLS client on host 2 is shown by node 0's port while a spin job runs (`--insecure` or not). */
   async function handshakeWithNode0(extra: string[]): Promise<string> {
-    const program = join(dir, "spin.mjs");
-    const job = spawn(process.execPath, [cli, "run", "--hostfile", hostfile, "--rsh", agent, ...extra, "-o", program, join(root, "test", "fixtures", "launcher", "spin.pgas")], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    let out = "";
-    job.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-    const ended = new Promise((r) => job.on("close", r));
+    const { job, ended } = await spinAcrossHosts(agent, extra);
     try {
-      expect(await waitFor(() => out.split("\n").filter((l) => l.startsWith("started")).length === 4, 30_000)).toBe(true);
       const listening = ip(["netns", "exec", hostNamespace(0), "ss", "-Hltn"]).out.split("\n").map((l) => l.trim().split(/\s+/)[3]).filter((a) => a?.startsWith(`${HOSTS[0]}:`));
       expect(listening).toHaveLength(1);
       const client = spawnSync("ip", ["netns", "exec", hostNamespace(1), "openssl", "s_client", "-connect", listening[0], "-servername", "pgasc-node"], {

@@ -65,6 +65,22 @@ exit $status
 `;
 }
 
+/** Runs `script` as a batch script with the stand-in srun (2 tasks × 2 cpus) in a fresh directory. */
+async function runBatchScript(script: string, timeoutMs: number) {
+  const dir = mkdtempSync(join(tmpdir(), "pgasc-srun-"));
+  const bin = join(dir, "bin");
+  mkdirSync(bin);
+  writeFileSync(join(bin, "pgasc"), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`);
+  writeFileSync(join(bin, "srun"), fakeSrun(2, 2, await jobIdWithFreePort()));
+  chmodSync(join(bin, "pgasc"), 0o755);
+  chmodSync(join(bin, "srun"), 0o755);
+  copyFileSync(join(root, "samples", "heat.pgas"), join(dir, "heat.pgas"));
+  writeFileSync(join(dir, "heat.sh"), script);
+  const env: NodeJS.ProcessEnv = { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME ?? dir, NO_COLOR: "1" };
+  const r = spawnSync("sh", [join(dir, "heat.sh")], { cwd: dir, env, encoding: "utf8", timeout: timeoutMs });
+  return { dir, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
 describe("docs/deployment.md srun recipe (simulated Slurm environment)", () => {
   it("runs heat on 2 tasks x 2 cpus = 4 images and prints heat's 4-image output", { timeout: 120_000 }, async () => {
     const script = recipe();
@@ -73,44 +89,23 @@ describe("docs/deployment.md srun recipe (simulated Slurm environment)", () => {
     expect(script).toMatch(/--ntasks-per-node=1/);
     expect(script).toMatch(/--cpus-per-task=2/);
 
-    const dir = mkdtempSync(join(tmpdir(), "pgasc-srun-"));
-    const bin = join(dir, "bin");
-    mkdirSync(bin);
-    writeFileSync(join(bin, "pgasc"), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`);
-    writeFileSync(join(bin, "srun"), fakeSrun(2, 2, await jobIdWithFreePort()));
-    chmodSync(join(bin, "pgasc"), 0o755);
-    chmodSync(join(bin, "srun"), 0o755);
-    copyFileSync(join(root, "samples", "heat.pgas"), join(dir, "heat.pgas"));
-    writeFileSync(join(dir, "heat.sh"), script);
-
-    const env: NodeJS.ProcessEnv = { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME ?? dir, NO_COLOR: "1" };
-    const r = spawnSync("sh", [join(dir, "heat.sh")], { cwd: dir, env, encoding: "utf8", timeout: 100_000 });
+    const r = await runBatchScript(script, 100_000);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const expected = readFileSync(join(root, "samples", "expected", "heat.4.txt"), "utf8");
     expect(r.stdout.trim().split("\n").sort()).toEqual(expected.trim().split("\n").sort());
     // The job's TLS material is gone with the job.
-    expect(readdirSync(join(dir, "build")).filter((name) => name.startsWith("tls-"))).toEqual([]);
+    expect(readdirSync(join(r.dir, "build")).filter((name) => name.startsWith("tls-"))).toEqual([]);
   });
 
   it("without the recipe's TLS lines, tasks on two hosts refuse clear text with one line", { timeout: 60_000 }, async () => {
-    // The recipe with the four lines that set up TLS left out (the task on 127.0.0.2 is another host).
+    // The recipe with the lines that set up TLS (and their comment) left out.
     const script = recipe()
       .split("\n")
       .filter((line) => !/tls|TLS/.test(line))
       .join("\n");
     expect(script).not.toMatch(/PGASC_TLS/);
-    const dir = mkdtempSync(join(tmpdir(), "pgasc-srun-"));
-    const bin = join(dir, "bin");
-    mkdirSync(bin);
-    writeFileSync(join(bin, "pgasc"), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`);
-    writeFileSync(join(bin, "srun"), fakeSrun(2, 2, await jobIdWithFreePort()));
-    chmodSync(join(bin, "pgasc"), 0o755);
-    chmodSync(join(bin, "srun"), 0o755);
-    copyFileSync(join(root, "samples", "heat.pgas"), join(dir, "heat.pgas"));
-    writeFileSync(join(dir, "heat.sh"), script);
-    const env: NodeJS.ProcessEnv = { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME ?? dir, NO_COLOR: "1" };
-    const r = spawnSync("sh", [join(dir, "heat.sh")], { cwd: dir, env, encoding: "utf8", timeout: 50_000 });
+    const r = await runBatchScript(script, 50_000);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     const refusal =
