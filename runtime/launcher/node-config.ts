@@ -2,6 +2,8 @@
 // node processes (pgasc run --nodes/--hosts, Slurm's srun, a Kubernetes Indexed Job, anything
 // else through PGASC_* variables) and the node program (runtime/conduits/grpc). Pure data + math.
 
+import { createHash } from "node:crypto";
+
 export interface TlsFiles {
   /** PEM files: this node's certificate and key, and the CA that signed every node's certificate. */
   cert: string;
@@ -21,10 +23,16 @@ export const NODE_TLS_NAME = "pgasc-node";
 
 /**
  * With PGASC_READY_LINE=1 (a `pgasc run` launcher reads our stderr), the node that reports a hung
- * peer adds the line `pgasc:node-hung K`: the launcher ends node K at once (it cannot end itself)
- * and removes the line.
+ * peer adds the line `pgasc:node-hung K PROOF`: the launcher ends node K at once (it cannot end
+ * itself) and removes the line. PROOF comes from the job token, so a program that prints such a
+ * line cannot make the launcher kill a node.
  */
 export const NODE_HUNG_LINE = "pgasc:node-hung";
+
+export function nodeHungLine(token: string, node: number): string {
+  const proof = createHash("sha256").update(`${NODE_HUNG_LINE} ${node} ${token}`).digest("hex").slice(0, 32);
+  return `${NODE_HUNG_LINE} ${node} ${proof}`;
+}
 
 /** TLS material as stdin lines, one base64 line per PEM (cert, key, CA): PEM itself spans lines. */
 export function tlsPemToLines(pem: TlsPem): string[] {

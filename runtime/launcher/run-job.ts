@@ -73,14 +73,16 @@ export async function runMultiNode(opts: MultiNodeOptions): Promise<number> {
     return 0;
   }
   // A fresh secret per job: nodes refuse every call that does not carry it.
-  const stdinLines = [randomBytes(32).toString("hex")];
+  const token = randomBytes(32).toString("hex");
+  let tlsLines: string[] | undefined;
   if (jobPlan.tlsOnStdin) {
     // Made here, as the token is, and sent the same way; the library loads only for such jobs.
     const { createJobTls } = await import("./tls-material.js");
-    stdinLines.push(...tlsPemToLines(await createJobTls(JOB_TLS_DAYS)));
+    tlsLines = tlsPemToLines(await createJobTls(JOB_TLS_DAYS));
   }
   return superviseJob(jobPlan, {
-    stdinLines,
+    token,
+    tlsLines,
     stdoutFd: opts.stdoutFd,
     stderrFd: opts.stderrFd,
     timeoutSeconds: opts.timeoutSeconds,

@@ -4,13 +4,11 @@
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { describeImages, describeLost, type JobPlan, type NodeLaunch } from "./job-plan.js";
-import { NODE_HUNG_LINE } from "./node-config.js";
+import { NODE_HUNG_LINE, nodeHungLine } from "./node-config.js";
 import { LineSplitter, OutputClosedError, linesOf, writeAllSync } from "./output-lines.js";
 
 /** The line a node writes on stderr once the node program runs (PGASC_READY_LINE=1). */
 export const READY_LINE = "pgasc:node-ready";
-
-const HUNG_PATTERN = new RegExp(`^${NODE_HUNG_LINE} (\\d+)$`);
 
 /** Exit statuses of the launcher itself. */
 export const Status = {
@@ -23,8 +21,10 @@ export const Status = {
 const SIGNAL_STATUS: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 export interface SupervisorOptions {
-  /** Written to every node's stdin: the token, then any TLS material (never on a command line). */
-  stdinLines: string[];
+  /** The job token: the first line of every node's stdin (never on a command line). */
+  token: string;
+  /** The job's TLS material as lines, written after the token (PGASC_TLS_ON_STDIN). */
+  tlsLines?: string[];
   stdoutFd?: number;
   stderrFd?: number;
   /** The job's --timeout: nodes enforce it; the launcher ends them GRACE later if they did not. */
@@ -90,6 +90,9 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
     }
   };
 
+  // The lines a node may write to say another node hung (they carry a proof made from the token).
+  const hungLines = new Map(plan.nodes.map((n) => [nodeHungLine(options.token, n.index), n.index]));
+
   const nodes: NodeState[] = plan.nodes.map((launch) => {
     const state: NodeState = {
       launch,
@@ -117,9 +120,9 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
     }
     const kept: string[] = [];
     for (const line of linesOf(lines)) {
-      const hung = HUNG_PATTERN.exec(line);
-      if (hung && node.ready) {
-        onHungReported(Number(hung[1]));
+      const hung = line.startsWith(NODE_HUNG_LINE) ? hungLines.get(line) : undefined;
+      if (hung !== undefined && node.ready) {
+        onHungReported(hung);
       } else if (line === READY_LINE && !node.ready) {
         node.ready = true;
         // Whatever came before (an ssh warning, say) was held back in case the start failed.
@@ -287,7 +290,7 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
     child.stdin!.on("error", () => {
       // The node has gone; its exit is reported through 'exit'.
     });
-    child.stdin!.write(options.stdinLines.map((line) => line + "\n").join(""));
+    child.stdin!.write([options.token, ...(options.tlsLines ?? [])].map((line) => line + "\n").join(""));
     child.stdout!.on("data", (chunk: Buffer) => node.stdout.push(chunk));
     child.stderr!.on("data", (chunk: Buffer) => node.stderr.push(chunk));
     // 'exit' can come before the last output (the ready line among it) has been read: the end

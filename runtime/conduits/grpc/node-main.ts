@@ -9,7 +9,7 @@ import { resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { Ctl, STATUS_STOPPED, applyAtomic, type GatherRange } from "../../core/core.js";
-import { NODE_HUNG_LINE, imagesOfNode, type NodeConfig } from "../../launcher/node-config.js";
+import { imagesOfNode, nodeHungLine, type NodeConfig } from "../../launcher/node-config.js";
 import { checkRect } from "../../abi/rects.js";
 import { Global, createControlBlock, ctlIndex, imageWords } from "../smp/control-block.js";
 import type { FromMain, ToMain } from "../smp/smp-core.js";
@@ -1141,7 +1141,7 @@ export class NodeEngine {
     if (this.aborting || this.finished || this.net.saidBye(node)) return;
     this.net.markHung(node);
     // A launcher that reads our stderr ends the hung node at once when told (node-config.ts).
-    const forLauncher = process.env.PGASC_READY_LINE === "1" ? `${NODE_HUNG_LINE} ${node}\n` : "";
+    const forLauncher = process.env.PGASC_READY_LINE === "1" ? `${nodeHungLine(this.config.token, node)}\n` : "";
     const message = `pgasc: node ${node} (${this.imagesOf(node)}) stopped responding: no heartbeat for ${(silentMs / 1000).toFixed(1)} s; ending the job\n${forLauncher}`;
     if (this.me === 0 || this.net.isAlive(0) || this.net.lowestLiveNode() === this.me) return this.mainAbort(1, message);
     this.timers.push(
