@@ -198,6 +198,13 @@ describe("pgasc node refuses clear text across hosts", () => {
     });
   }
 
+  it("pgasc node --insecure does what PGASC_INSECURE=1 does", () => {
+    const r = pgasc(["node", "--insecure", program, "--", "config"], clean({ ...generic, PGASC_NODE_MAIN: standIn }));
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).rendezvous).toEqual({ host: "10.1.2.3", port: 4000 });
+  });
+
   it("a job on 127.0.0.1 (as pgasc run --nodes starts it) needs no TLS", () => {
     const r = pgasc(["node", program, "--", "config"], clean({ ...generic, PGASC_RENDEZVOUS: "127.0.0.1:4000", PGASC_NODE_MAIN: standIn }));
     expect(r.stderr).toBe("");
