@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `pgasc` command (LANGUAGE.md §6): init, check, build, run, and `node` for launchers.
+// The `pgasc` command (LANGUAGE.md §6): init, check, build, run, and `node` and `tls-init` for
+// launchers.
 // Consumes the command line; drives compiler/driver and runtime/launcher; exits with LANGUAGE.md's
 // statuses (0 ok, 1 diagnostics or runtime error, the `error stop` code, 2 bad command line).
 
@@ -166,6 +167,7 @@ interface RunOptions {
   tlsCert?: string;
   tlsKey?: string;
   tlsCa?: string;
+  insecure?: boolean;
 }
 
 /** The compiled program's path for `run`: one that the image threads can import. */
@@ -194,7 +196,7 @@ async function cmdRun(file: string, programArgs: string[], opts: RunOptions): Pr
   const multiNode = opts.nodes !== undefined || opts.hosts !== undefined || opts.hostfile !== undefined;
   const exported = exportedVariables(opts.export);
   if (!multiNode) {
-    for (const [flag, given] of [["--rsh", opts.rsh], ["--show", opts.show], ["--tls-cert", opts.tlsCert], ["--tls-key", opts.tlsKey], ["--tls-ca", opts.tlsCa]] as const) {
+    for (const [flag, given] of [["--rsh", opts.rsh], ["--show", opts.show], ["--tls-cert", opts.tlsCert], ["--tls-key", opts.tlsKey], ["--tls-ca", opts.tlsCa], ["--insecure", opts.insecure]] as const) {
       if (given !== undefined) throw new CliError(`pgasc: ${flag} needs --nodes, -H/--hosts or --hostfile`, 2);
     }
     const images = opts.images ?? availableParallelism();
@@ -232,6 +234,7 @@ async function cmdRun(file: string, programArgs: string[], opts: RunOptions): Pr
     tlsCert: opts.tlsCert,
     tlsKey: opts.tlsKey,
     tlsCa: opts.tlsCa,
+    insecure: opts.insecure ?? false,
     oversubscribe: opts.oversubscribe ?? false,
     show: opts.show ?? false,
     exported,
@@ -260,6 +263,7 @@ interface NodeOptions {
   tlsCert?: string;
   tlsKey?: string;
   tlsCa?: string;
+  insecure?: boolean;
 }
 
 async function cmdNode(program: string | undefined, programArgs: string[], opts: NodeOptions): Promise<number> {
@@ -273,9 +277,23 @@ async function cmdNode(program: string | undefined, programArgs: string[], opts:
       timeoutSeconds: opts.timeout,
       deadlockTimeoutSeconds: opts.deadlockTimeout,
       tls: { cert: opts.tlsCert, key: opts.tlsKey, ca: opts.tlsCa },
+      insecure: opts.insecure,
     });
   } catch (e) {
     if (e instanceof NodeSetupError) throw new CliError(e.message, e.status);
+    throw e;
+  }
+}
+
+/** `pgasc tls-init DIR`: TLS material for nodes started by Slurm, Kubernetes or by hand. */
+async function cmdTlsInit(dir: string, opts: { days: number }): Promise<number> {
+  const { TlsInitError, createJobTls, writeTlsDirectory } = await import("../runtime/launcher/tls-material.js");
+  try {
+    // Quiet on success, as `build` is: batch scripts run it among the job's own output.
+    writeTlsDirectory(dir, await createJobTls(opts.days));
+    return 0;
+  } catch (e) {
+    if (e instanceof TlsInitError) throw new CliError(`pgasc: ${e.message}`);
     throw e;
   }
 }
@@ -379,6 +397,7 @@ async function main(argv: string[]): Promise<number> {
     .option("--tls-cert <file>", "PEM certificate of every node (multi-host runs)")
     .option("--tls-key <file>", "PEM private key of that certificate")
     .option("--tls-ca <file>", "PEM certificate of the CA that signed every node's certificate")
+    .option("--insecure", "across hosts: nodes talk in clear text (default: mutual TLS with material made for the job)")
     .action(async (file: string, opts: RunOptions) => {
       status = await cmdRun(file, programArgs, opts);
     });
@@ -394,8 +413,18 @@ async function main(argv: string[]): Promise<number> {
     .option("--tls-cert <file>", "PEM certificate of this node (default $PGASC_TLS_CERT)")
     .option("--tls-key <file>", "PEM private key (default $PGASC_TLS_KEY)")
     .option("--tls-ca <file>", "PEM CA certificate (default $PGASC_TLS_CA)")
+    .option("--insecure", "accept clear text across hosts (default $PGASC_INSECURE; refused otherwise)")
     .action(async (module: string | undefined, opts: NodeOptions) => {
       status = await cmdNode(module, programArgs, opts);
+    });
+
+  cli
+    .command("tls-init")
+    .description("write a fresh CA and node certificate for the nodes of a job: DIR/ca.pem, DIR/node.pem, DIR/node-key.pem (0600)")
+    .argument("<dir>", "directory (created if missing; existing files are never replaced)")
+    .option("--days <N>", "days the certificates are valid", positiveInt("--days"), 365)
+    .action(async (dir: string, opts: { days: number }) => {
+      status = await cmdTlsInit(dir, opts);
     });
 
   // No command at all is a usage error, as with mpirun and cafrun: the help, then status 2.

@@ -4,7 +4,7 @@
 
 import { isLoopbackHost } from "./hostfile.js";
 import { expandHostlist } from "./hostlist.js";
-import type { NodeConfig, TlsFiles } from "./node-config.js";
+import type { NodeConfig, TlsFiles, TlsPem } from "./node-config.js";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 export type BootstrapKind = "generic" | "slurm" | "kubernetes";
@@ -26,6 +26,8 @@ export const Var = {
   tlsCert: "PGASC_TLS_CERT",
   tlsKey: "PGASC_TLS_KEY",
   tlsCa: "PGASC_TLS_CA",
+  /** 1: accept clear text between hosts (no TLS); refused otherwise (checkTransport). */
+  insecure: "PGASC_INSECURE",
   program: "PGASC_PROGRAM",
   label: "PGASC_LABEL",
   timeout: "PGASC_TIMEOUT",
@@ -35,6 +37,8 @@ export const Var = {
   /** Process behaviour, set by `pgasc run` for the node processes it starts (not NodeConfig). */
   exitOnStdinEof: "PGASC_EXIT_ON_STDIN_EOF",
   tokenOnStdin: "PGASC_TOKEN_ON_STDIN",
+  /** Three more stdin lines after the token: the job's TLS material made by `pgasc run`. */
+  tlsOnStdin: "PGASC_TLS_ON_STDIN",
   readyLine: "PGASC_READY_LINE",
 } as const;
 
@@ -55,6 +59,44 @@ export interface NodeOverrides {
   tls?: Partial<TlsFiles>;
   /** The job token when it arrived another way (on stdin from `pgasc run`). */
   token?: string;
+  /** TLS material that arrived on stdin from `pgasc run` (wins over files). */
+  tlsPem?: TlsPem;
+  /** `pgasc node --insecure`. */
+  insecure?: boolean;
+}
+
+/** The one address a job on one host uses (what `pgasc run --nodes` gives every node). */
+export const ONE_HOST_ADDRESS = "127.0.0.1";
+
+/**
+ * Why a node may talk across hosts, or undefined when its job is on one host: started by the
+ * generic bootstrap with node 0 reached at, and this node listening on, exactly 127.0.0.1 (as
+ * `pgasc run --nodes` starts them). Anything else may cross a network, other loopback addresses
+ * included (127.0.0.2 stands for a second host in tests with two Slurm daemons on one machine);
+ * Slurm and Kubernetes place their tasks on any host.
+ */
+export function acrossHosts(config: NodeConfig, env: Environment): string | undefined {
+  const kind = detectBootstrap(env);
+  if (kind === "slurm") return "Slurm may place the tasks on any host";
+  if (kind === "kubernetes") return "Kubernetes may place the pods on any host";
+  if (config.rendezvous.host !== ONE_HOST_ADDRESS) return `node 0 is at ${config.rendezvous.host}, not ${ONE_HOST_ADDRESS}`;
+  if (config.listenHost !== ONE_HOST_ADDRESS) return `this node listens on ${config.listenHost}, not ${ONE_HOST_ADDRESS}`;
+  return undefined;
+}
+
+/**
+ * Refuses clear text across hosts: without TLS material a job token and every coarray would cross
+ * the network readable by anyone on the path, and a node would give its token to whatever answers
+ * at the rendezvous address. PGASC_INSECURE=1 (or --insecure) accepts that on purpose.
+ */
+export function checkTransport(config: NodeConfig, env: Environment, overrides: NodeOverrides): void {
+  if (config.tls || config.tlsPem || (overrides.insecure ?? flag(env, Var.insecure))) return;
+  const why = acrossHosts(config, env);
+  if (why === undefined) return;
+  throw new BootstrapError(
+    `refusing to run across hosts in clear text (${why}; the job token and all data would cross the network unprotected): ` +
+      `set ${Var.tlsCert}, ${Var.tlsKey} and ${Var.tlsCa} (pgasc tls-init DIR makes them) or ${Var.insecure}=1`,
+  );
 }
 
 /** Facts about the machine that a pure function cannot look up itself. */
@@ -130,8 +172,12 @@ export function nodeConfigFromEnvironment(env: Environment, overrides: NodeOverr
   };
   const deadlockTimeout = overrides.deadlockTimeoutSeconds ?? optionalSeconds(env, Var.deadlockTimeout, true);
   if (deadlockTimeout !== undefined) config.deadlockTimeoutSeconds = deadlockTimeout;
-  const tls = tlsFiles(env, overrides.tls);
-  if (tls) config.tls = tls;
+  if (overrides.tlsPem) {
+    config.tlsPem = overrides.tlsPem;
+  } else {
+    const tls = tlsFiles(env, overrides.tls);
+    if (tls) config.tls = tls;
+  }
   return config;
 }
 

@@ -28,6 +28,8 @@ export interface JobRequest {
   timeoutSeconds?: number;
   deadlockTimeoutSeconds?: number;
   tls?: TlsFiles;
+  /** Across hosts without TLS: `--insecure` accepts clear text; else the launcher makes TLS material. */
+  insecure?: boolean;
   /** Allow more images than slots (or, on this host alone, than image-limits.ts allows). */
   oversubscribe: boolean;
   /** This host's cores and memory, which bound a job that runs only here. */
@@ -62,6 +64,8 @@ export interface JobPlan {
   rendezvous: { host: string; port: number };
   /** True when every node runs on this host (the job stays on loopback). */
   local: boolean;
+  /** The launcher makes the job's TLS material and sends it after the token on each node's stdin. */
+  tlsOnStdin: boolean;
 }
 
 /** Variables every launched node gets: read the token from stdin, exit when stdin closes, say when started. */
@@ -113,6 +117,10 @@ export function planJob(request: JobRequest): JobPlan {
   if (crowded) throw new PlanError(crowded);
 
   const rendezvous = { host: local ? "127.0.0.1" : addressOf(placement![0].host), port: request.rendezvousPort };
+  // Across hosts the nodes talk mutual TLS: with the user's files, else with material made for
+  // this job (the secure way needs no option); clear text only when --insecure says so.
+  const tlsOnStdin = !local && !request.tls && !request.insecure;
+  const security: Record<string, string> = tlsOnStdin ? { [Var.tlsOnStdin]: "1" } : !local && request.insecure ? { [Var.insecure]: "1" } : {};
   const nodes: NodeLaunch[] = [];
   for (let index = 0; index < nodeCount; index++) {
     const host = local ? "127.0.0.1" : addressOf(placement![index].host);
@@ -133,7 +141,7 @@ export function planJob(request: JobRequest): JobPlan {
     };
     if (request.tls) config.tls = request.tls;
     // The job's own variables win over the user's -x (PGASC_NODE_INDEX=... must not break a node).
-    const env = { ...request.exported, ...environmentForNode(config, { withToken: false }), ...LAUNCHED_NODE_VARIABLES };
+    const env = { ...request.exported, ...environmentForNode(config, { withToken: false }), ...LAUNCHED_NODE_VARIABLES, ...security };
     const nodeCommand = [request.nodeExecutable, request.pgascScript, "node", request.program];
     if (request.args.length > 0) nodeCommand.push("--", ...request.args);
     const launch: NodeLaunch = { index, images: imagesOfNode(images, nodeCount, index), config, argv: nodeCommand, env };
@@ -147,7 +155,7 @@ export function planJob(request: JobRequest): JobPlan {
     }
     nodes.push(launch);
   }
-  return { images, nodes, rendezvous, local };
+  return { images, nodes, rendezvous, local, tlsOnStdin };
 }
 
 /** The command line `--show` prints for one node: what would be run, ready to paste into a shell. */

@@ -1,14 +1,15 @@
 // `pgasc node`: one node process of a multi-node job, started by `pgasc run`, srun, a Kubernetes
 // Indexed Job or any launcher that sets the PGASC_* variables. Consumes the environment, stdin
-// (token, launcher liveness) and overrides; runs the grpc conduit's runNode; gives its status.
+// (token, TLS material, launcher liveness) and overrides; runs the grpc conduit's runNode; gives
+// its status.
 
 import { existsSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { unloadableModulePath } from "../support/program-url.js";
-import { BootstrapError, Var, nodeConfigFromEnvironment, type Environment, type NodeOverrides } from "./bootstrap.js";
-import type { NodeConfig } from "./node-config.js";
+import { BootstrapError, Var, checkTransport, nodeConfigFromEnvironment, type Environment, type NodeOverrides } from "./bootstrap.js";
+import { tlsPemFromLines, type NodeConfig, type TlsPem } from "./node-config.js";
 import { writeAllSync } from "./output-lines.js";
 import { READY_LINE } from "./run-nodes.js";
 
@@ -24,26 +25,41 @@ export class NodeSetupError extends Error {
 
 /** How long a launched node waits for its token on stdin. */
 const TOKEN_WAIT_MS = 30_000;
+/** The token and three lines of TLS material; a line of base64 PEM is a few KiB. */
+const MAX_STDIN_LINES = 4;
+const MAX_STDIN_BYTES = 1 << 20;
 
 type RunNode = (config: NodeConfig) => Promise<number>;
 
 /**
  * Runs this process as one node. The launcher-facing behaviour is switched on by variables that
  * `pgasc run` sets: PGASC_TOKEN_ON_STDIN (the first stdin line is the job token),
+ * PGASC_TLS_ON_STDIN (three more lines: the job's TLS material, base64 PEM),
  * PGASC_EXIT_ON_STDIN_EOF (stdin closing means the launcher is gone: exit at once), and
  * PGASC_READY_LINE (say on stderr when the node program starts, so the launcher can tell a failed
  * rsh from a failed program).
  */
 export async function runNodeCommand(overrides: NodeOverrides, env: Environment = process.env): Promise<number> {
   const stdin = watchStdin(env[Var.exitOnStdinEof] === "1");
-  const token = env[Var.tokenOnStdin] === "1" ? await stdin.firstLine(TOKEN_WAIT_MS) : undefined;
-  if (env[Var.tokenOnStdin] === "1" && !token) {
+  const tokenOnStdin = env[Var.tokenOnStdin] === "1";
+  const tlsOnStdin = env[Var.tlsOnStdin] === "1";
+  if (tlsOnStdin && !tokenOnStdin) throw new NodeSetupError(`pgasc node: ${Var.tlsOnStdin}=1 needs ${Var.tokenOnStdin}=1 (the TLS lines follow the token)`);
+  const received = tokenOnStdin ? await stdin.lines(tlsOnStdin ? 4 : 1, TOKEN_WAIT_MS) : [];
+  const token = received[0];
+  if (tokenOnStdin && !token) {
     throw new NodeSetupError(`pgasc node: ${Var.tokenOnStdin}=1 but no token arrived on stdin`);
+  }
+  let tlsPem: TlsPem | undefined;
+  if (tlsOnStdin) {
+    tlsPem = tlsPemFromLines(received.slice(1));
+    if (!tlsPem) throw new NodeSetupError(`pgasc node: ${Var.tlsOnStdin}=1 but no TLS material followed the token on stdin`);
   }
 
   let config: NodeConfig;
   try {
-    config = nodeConfigFromEnvironment(env, { ...overrides, ...(token ? { token } : {}) }, { hostname: hostname() });
+    const given: NodeOverrides = { ...overrides, ...(token ? { token } : {}), ...(tlsPem ? { tlsPem } : {}) };
+    config = nodeConfigFromEnvironment(env, given, { hostname: hostname() });
+    checkTransport(config, env, given);
   } catch (e) {
     if (e instanceof BootstrapError) throw new NodeSetupError(`pgasc node: ${e.message}`);
     throw e;
@@ -87,8 +103,8 @@ async function loadRunNode(env: Environment): Promise<RunNode> {
 }
 
 interface StdinWatch {
-  /** Resolves with the first line of stdin (without its newline), or "" at EOF or after `ms`. */
-  firstLine(ms: number): Promise<string>;
+  /** Resolves with the first `count` lines of stdin (without newlines); fewer at EOF or after `ms`. */
+  lines(count: number, ms: number): Promise<string[]>;
   /** runNode takes over watching for EOF (PGASC_EXIT_ON_STDIN_EOF is part of its contract). */
   handOver(): void;
 }
@@ -101,8 +117,9 @@ interface StdinWatch {
 function watchStdin(exitOnEof: boolean): StdinWatch {
   let handedOver = false;
   let buffered = "";
-  let lineWaiter: ((line: string) => void) | undefined;
-  let line: string | undefined;
+  let wanted = 0;
+  let linesWaiter: (() => void) | undefined;
+  const received: string[] = [];
   let ended = false;
   let reading = false;
 
@@ -111,18 +128,18 @@ function watchStdin(exitOnEof: boolean): StdinWatch {
     reading = true;
     process.stdin.setEncoding("utf8");
     process.stdin.on("data", (chunk: string) => {
-      if (line !== undefined) return; // later input means nothing
+      // Only the launcher's first lines mean something; anything later or longer is ignored.
+      if (received.length >= MAX_STDIN_LINES || buffered.length > MAX_STDIN_BYTES) return;
       buffered += chunk;
-      const newline = buffered.indexOf("\n");
-      if (newline >= 0) {
-        line = buffered.slice(0, newline).trim();
-        buffered = "";
-        lineWaiter?.(line);
+      for (let newline = buffered.indexOf("\n"); newline >= 0 && received.length < MAX_STDIN_LINES; newline = buffered.indexOf("\n")) {
+        received.push(buffered.slice(0, newline).trim());
+        buffered = buffered.slice(newline + 1);
       }
+      if (wanted > 0 && received.length >= wanted) linesWaiter?.();
     });
     process.stdin.on("end", () => {
       ended = true;
-      lineWaiter?.(line ?? "");
+      linesWaiter?.();
       if (exitOnEof && !handedOver) process.exit(1);
     });
     process.stdin.on("error", () => {
@@ -132,14 +149,15 @@ function watchStdin(exitOnEof: boolean): StdinWatch {
   if (exitOnEof) start();
 
   return {
-    firstLine(ms: number) {
+    lines(count: number, ms: number) {
+      wanted = count;
       start();
-      if (line !== undefined || ended) return Promise.resolve(line ?? "");
-      return new Promise((resolveLine) => {
-        const timer = setTimeout(() => resolveLine(""), ms);
-        lineWaiter = (l) => {
+      if (received.length >= count || ended) return Promise.resolve(received.slice());
+      return new Promise((resolveLines) => {
+        const timer = setTimeout(() => resolveLines(received.slice()), ms);
+        linesWaiter = () => {
           clearTimeout(timer);
-          resolveLine(l);
+          resolveLines(received.slice());
         };
       });
     },

@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { HostSpecError, addressOf, isLoopbackHost, parseHostList, parseHostfile, type HostEntry } from "./hostfile.js";
 import { thisMachine } from "./image-limits.js";
 import { PlanError, planJob, showCommand, type JobPlan } from "./job-plan.js";
-import type { TlsFiles } from "./node-config.js";
+import { tlsPemToLines, type TlsFiles } from "./node-config.js";
 import { writeAllSync } from "./output-lines.js";
 import { superviseJob } from "./run-nodes.js";
 import { ShellWordsError, splitWords } from "./shell-words.js";
@@ -36,6 +36,8 @@ export interface MultiNodeOptions {
   tlsCert?: string;
   tlsKey?: string;
   tlsCa?: string;
+  /** Across hosts: clear text instead of the TLS the launcher would set up. */
+  insecure?: boolean;
   oversubscribe: boolean;
   show: boolean;
   /** `-x VAR[=VALUE]`, resolved: variables every node process gets. */
@@ -46,6 +48,12 @@ export interface MultiNodeOptions {
   stdoutFd?: number;
   stderrFd?: number;
 }
+
+/**
+ * Days the launcher's own TLS material is valid: certificates are checked when links are made, at
+ * the start of the job; the CA's key is gone once it has signed, so nothing else can use them.
+ */
+const JOB_TLS_DAYS = 30;
 
 /** Rendezvous ports for jobs on other hosts, where we cannot probe: below Linux's ephemeral range. */
 const REMOTE_PORT_FIRST = 20000;
@@ -69,8 +77,15 @@ export async function runMultiNode(opts: MultiNodeOptions): Promise<number> {
   }
   // A fresh secret per job: nodes refuse every call that does not carry it.
   const token = randomBytes(32).toString("hex");
+  let tlsLines: string[] | undefined;
+  if (jobPlan.tlsOnStdin) {
+    // Made here, as the token is, and sent the same way; the library loads only for such jobs.
+    const { createJobTls } = await import("./tls-material.js");
+    tlsLines = tlsPemToLines(await createJobTls(JOB_TLS_DAYS));
+  }
   return superviseJob(jobPlan, {
     token,
+    tlsLines,
     stdoutFd: opts.stdoutFd,
     stderrFd: opts.stderrFd,
     timeoutSeconds: opts.timeoutSeconds,
@@ -83,6 +98,9 @@ function plan(opts: MultiNodeOptions, rendezvousPort: number): JobPlan {
   const tls = tlsOf(opts);
   const rsh = rshWords(opts);
   const local = hosts === undefined || hosts.entries.every((e) => isLoopbackHost(addressOf(e.host)));
+  if (tls && opts.insecure) {
+    throw new LauncherError("pgasc: --insecure and --tls-cert/--tls-key/--tls-ca contradict each other: give one or the other", 2);
+  }
   if (tls && local) {
     // Remote hosts have their own files at these paths; local ones can be checked now.
     for (const path of [tls.cert, tls.key, tls.ca]) {
@@ -102,6 +120,7 @@ function plan(opts: MultiNodeOptions, rendezvousPort: number): JobPlan {
       timeoutSeconds: opts.timeoutSeconds,
       deadlockTimeoutSeconds: opts.deadlockTimeoutSeconds,
       tls,
+      insecure: opts.insecure,
       oversubscribe: opts.oversubscribe,
       machine: thisMachine(),
       exported: opts.exported,

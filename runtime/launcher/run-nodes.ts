@@ -1,10 +1,11 @@
 // The multi-node supervisor of `pgasc run --nodes/--hosts/--hostfile`: starts every node process
-// of a JobPlan, hands each its token on stdin, forwards their output line by line, watches for
-// failures and signals, and tears everything down. Produces the job's exit status.
+// of a JobPlan, hands each its token (and TLS material) on stdin, forwards their output line by
+// line, watches for failures and signals, and tears everything down. Produces the job's exit status.
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { describeImages, describeLost, type JobPlan, type NodeLaunch } from "./job-plan.js";
 import { describeKill } from "./killed.js";
+import { NODE_HUNG_LINE, nodeHungLine } from "./node-config.js";
 import { LineSplitter, OutputClosedError, linesOf, writeAllSync } from "./output-lines.js";
 
 /** The line a node writes on stderr once the node program runs (PGASC_READY_LINE=1). */
@@ -21,7 +22,10 @@ export const Status = {
 const SIGNAL_STATUS: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 export interface SupervisorOptions {
+  /** The job token: the first line of every node's stdin (never on a command line). */
   token: string;
+  /** The job's TLS material as lines, written after the token (PGASC_TLS_ON_STDIN). */
+  tlsLines?: string[];
   stdoutFd?: number;
   stderrFd?: number;
   /** The job's --timeout: nodes enforce it; the launcher ends them GRACE later if they did not. */
@@ -49,6 +53,8 @@ interface NodeState {
   closed: boolean;
   /** The process group has been sent SIGKILL after the node ended (never signal it again). */
   groupCleared: boolean;
+  /** Another node reported it hung (and said so): it is ended at once, its end is no news. */
+  hung: boolean;
   earlyStderr: string[];
   stdout: LineSplitter;
   stderr: LineSplitter;
@@ -85,6 +91,9 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
     }
   };
 
+  // The lines a node may write to say another node hung (they carry a proof made from the token).
+  const hungLines = new Map(plan.nodes.map((n) => [nodeHungLine(options.token, n.index), n.index]));
+
   const nodes: NodeState[] = plan.nodes.map((launch) => {
     const state: NodeState = {
       launch,
@@ -92,6 +101,7 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
       exited: false,
       closed: false,
       groupCleared: false,
+      hung: false,
       earlyStderr: [],
       stdout: new LineSplitter((lines) => write(stdoutFd, lines)),
       stderr: new LineSplitter((lines) => onStderrLines(state, lines)),
@@ -105,13 +115,16 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
   }
 
   function onStderrLines(node: NodeState, lines: Buffer): void {
-    if (node.ready && !lines.includes(READY_LINE)) {
+    if (node.ready && !lines.includes(READY_LINE) && !lines.includes(NODE_HUNG_LINE)) {
       write(stderrFd, lines);
       return;
     }
     const kept: string[] = [];
     for (const line of linesOf(lines)) {
-      if (line === READY_LINE && !node.ready) {
+      const hung = line.startsWith(NODE_HUNG_LINE) ? hungLines.get(line) : undefined;
+      if (hung !== undefined && node.ready) {
+        onHungReported(hung);
+      } else if (line === READY_LINE && !node.ready) {
         node.ready = true;
         // Whatever came before (an ssh warning, say) was held back in case the start failed.
         kept.push(...node.earlyStderr);
@@ -124,6 +137,14 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
       }
     }
     if (kept.length > 0) write(stderrFd, Buffer.from(kept.join("\n") + "\n"));
+  }
+
+  /** A node found node `index` hung and has said so: end it now rather than after the grace. */
+  function onHungReported(index: number): void {
+    const target = nodes[index];
+    if (target === undefined || target.exited || target.hung) return;
+    target.hung = true;
+    signalGroup(target, "SIGKILL");
   }
 
   /** Sends `signal` to the node's whole process group (the rsh and whatever it started). */
@@ -149,7 +170,11 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
     for (const node of nodes) {
       // EOF on stdin ends a node whose rsh cannot pass signals on (the remote side of ssh).
       node.child?.stdin?.end();
-      if (!node.exited) signalGroup(node, "SIGTERM");
+      if (!node.exited) {
+        signalGroup(node, "SIGTERM");
+        // A stopped node (SIGSTOP, hung) would hold SIGTERM until the SIGKILL: let it act on it now.
+        signalGroup(node, "SIGCONT");
+      }
     }
     timers.push(
       setTimeout(() => {
@@ -184,6 +209,11 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
     node.exited = true;
     if (finishing) {
       maybeFinish();
+      return;
+    }
+    if (node.hung) {
+      if (status === undefined) status = Status.failed;
+      if (nodes.every((n) => n.exited)) teardown();
       return;
     }
     // A node killed by a signal has lost its images, whether or not it had said it started.
@@ -261,7 +291,7 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
     child.stdin!.on("error", () => {
       // The node has gone; its exit is reported through 'exit'.
     });
-    child.stdin!.write(options.token + "\n");
+    child.stdin!.write([options.token, ...(options.tlsLines ?? [])].map((line) => line + "\n").join(""));
     child.stdout!.on("data", (chunk: Buffer) => node.stdout.push(chunk));
     child.stderr!.on("data", (chunk: Buffer) => node.stderr.push(chunk));
     // 'exit' can come before the last output (the ready line among it) has been read: the end

@@ -1,6 +1,7 @@
 // Faults of multi-node runs through the real CLI and the real grpc conduit: kill -9 of a node,
-// SIGINT/SIGTERM to the launcher, a launcher killed outright, errors on a remote node, --timeout,
-// -l, TLS. Consumes test/fixtures/launcher/*.pgas; checks statuses, messages and leftovers (ps).
+// SIGSTOP of a node (hung), SIGINT/SIGTERM to the launcher, a launcher killed outright, errors on
+// a remote node, --timeout, -l, TLS. Consumes test/fixtures/launcher/*.pgas; checks statuses,
+// messages and leftovers (ps).
 
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -137,6 +138,17 @@ describe.skipIf(!existsSync(conduit))("multi-node faults with the grpc conduit",
     expect(end.status).not.toBe(0);
     expect(job.stderr()).toContain("pgasc: node 0 (image 0) was killed by SIGKILL; image 0 lost");
     expect(leftovers()).toEqual([]);
+  });
+
+  it("SIGSTOP of node 1 of 3 (hung, its connections open): named by the heartbeat, the job ends, nothing left", { timeout: 60_000 }, async () => {
+    const job = await spinning(7, 3);
+    const victim = leftovers().find((pid) => nodeIndexOf(pid) === 1)!;
+    process.kill(victim, "SIGSTOP");
+    const end = await job.ended;
+    expect(end.status).toBe(1);
+    // One line: the nodes' report; the launcher ends the stopped node at once and quietly.
+    expect(job.stderr()).toMatch(/^pgasc: node 1 \(images 3-4\) stopped responding: no heartbeat for \d+\.\d s; ending the job\n$/);
+    expect(await waitFor(() => leftovers().length === 0, 5000)).toBe(true);
   });
 
   for (const [signal, status] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {

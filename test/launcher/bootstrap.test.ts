@@ -6,6 +6,8 @@ import { describe, expect, it } from "vitest";
 import {
   BootstrapError,
   KUBERNETES_DEFAULT_PORT,
+  acrossHosts,
+  checkTransport,
   detectBootstrap,
   environmentForNode,
   nodeConfigFromEnvironment,
@@ -15,7 +17,7 @@ import {
 } from "../../runtime/launcher/bootstrap.js";
 import { parseHostList, parseHostfile } from "../../runtime/launcher/hostfile.js";
 import { PlanError, describeImages, describeLost, planJob, showCommand, type JobRequest } from "../../runtime/launcher/job-plan.js";
-import { imagesOfNode } from "../../runtime/launcher/node-config.js";
+import { imagesOfNode, tlsPemFromLines, tlsPemToLines } from "../../runtime/launcher/node-config.js";
 import { splitWords } from "../../runtime/launcher/shell-words.js";
 
 const facts = { hostname: "thishost" };
@@ -129,6 +131,46 @@ describe("bootstrap: generic variables", () => {
     const env = environmentForNode(config, { withToken: true });
     expect(nodeConfigFromEnvironment({ ...env, PGASC_PROGRAM: config.program }, { args: [] }, facts)).toEqual(config);
     expect(environmentForNode(config, { withToken: false }).PGASC_JOB_TOKEN).toBeUndefined();
+  });
+});
+
+describe("bootstrap: clear text only on one host", () => {
+  const config = (env: Environment) => nodeConfigFromEnvironment(env, {}, facts);
+  const oneHost = generic({ PGASC_RENDEZVOUS: "127.0.0.1:5000" });
+
+  it("a job on 127.0.0.1 (rendezvous and listen address) is on one host; anything else is not", () => {
+    expect(acrossHosts(config(oneHost), oneHost)).toBeUndefined();
+    expect(acrossHosts(config(generic()), generic())).toBe("node 0 is at 10.0.0.1, not 127.0.0.1");
+    const second = generic({ PGASC_RENDEZVOUS: "127.0.0.1:5000", PGASC_LISTEN_HOST: "127.0.0.2" });
+    expect(acrossHosts(config(second), second)).toBe("this node listens on 127.0.0.2, not 127.0.0.1");
+    const named = generic({ PGASC_RENDEZVOUS: "localhost:5000" });
+    expect(acrossHosts(config(named), named)).toBe("node 0 is at localhost, not 127.0.0.1");
+  });
+
+  it("checkTransport refuses clear text across hosts unless TLS material or PGASC_INSECURE=1", () => {
+    expect(() => checkTransport(config(generic()), generic(), {})).toThrow(BootstrapError);
+    expect(() => checkTransport(config(generic()), generic(), {})).toThrow(/^refusing to run across hosts in clear text \(node 0 is at 10\.0\.0\.1/);
+    expect(() => checkTransport(config(oneHost), oneHost, {})).not.toThrow();
+    const insecure = generic({ PGASC_INSECURE: "1" });
+    expect(() => checkTransport(config(insecure), insecure, {})).not.toThrow();
+    expect(() => checkTransport(config(generic()), generic(), { insecure: true })).not.toThrow();
+    const files = generic({ PGASC_TLS_CERT: "c", PGASC_TLS_KEY: "k", PGASC_TLS_CA: "a" });
+    expect(() => checkTransport(config(files), files, {})).not.toThrow();
+    const pem = { cert: "-----BEGIN CERTIFICATE-----", key: "-----BEGIN PRIVATE KEY-----", ca: "-----BEGIN CERTIFICATE-----" };
+    const fromStdin = nodeConfigFromEnvironment(generic(), { tlsPem: pem }, facts);
+    expect(fromStdin.tlsPem).toEqual(pem);
+    expect(() => checkTransport(fromStdin, generic(), { tlsPem: pem })).not.toThrow();
+  });
+
+  it("TLS material travels as three base64 lines and comes back whole; anything else is refused", () => {
+    const pem = { cert: "-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----\n", key: "-----BEGIN PRIVATE KEY-----\nBBB\n", ca: "-----BEGIN CERTIFICATE-----\nCCC\n" };
+    const lines = tlsPemToLines(pem);
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).not.toMatch(/\s/);
+    expect(tlsPemFromLines(lines)).toEqual(pem);
+    expect(tlsPemFromLines(lines.slice(0, 2))).toBeUndefined();
+    expect(tlsPemFromLines([lines[0], "not base64!", lines[2]])).toBeUndefined();
+    expect(tlsPemFromLines([lines[0], Buffer.from("no pem").toString("base64"), lines[2]])).toBeUndefined();
   });
 });
 
@@ -374,6 +416,24 @@ describe("job plans", () => {
       expect(() => planJob(request(extra))).toThrow(message);
     });
   }
+
+  it("across hosts: TLS material on stdin by default, PGASC_INSECURE with --insecure, the user's files as given", () => {
+    const hosts = parseHostList("h1,h2");
+    const secure = planJob(request({ hosts }));
+    expect(secure.tlsOnStdin).toBe(true);
+    for (const node of secure.nodes) expect(node.argv).toContain("PGASC_TLS_ON_STDIN=1");
+    const insecure = planJob(request({ hosts, insecure: true }));
+    expect(insecure.tlsOnStdin).toBe(false);
+    for (const node of insecure.nodes) expect(node.argv).toContain("PGASC_INSECURE=1");
+    const files = planJob(request({ hosts, tls: { cert: "/c", key: "/k", ca: "/a" } }));
+    expect(files.tlsOnStdin).toBe(false);
+    expect(files.nodes[0].argv).toContain("PGASC_TLS_CERT=/c");
+    expect(files.nodes[0].argv.join(" ")).not.toMatch(/PGASC_TLS_ON_STDIN|PGASC_INSECURE/);
+    // On one host: loopback, no TLS, no variable about it.
+    const local = planJob(request({ nodes: 2, images: 2, insecure: true }));
+    expect(local.tlsOnStdin).toBe(false);
+    for (const node of local.nodes) expect(Object.keys(node.env).filter((k) => /TLS|INSECURE/.test(k))).toEqual([]);
+  });
 
   it("--oversubscribe allows more images than slots", () => {
     expect(planJob(request({ images: 9, hosts: parseHostList("a:2,b:2"), oversubscribe: true })).images).toBe(9);

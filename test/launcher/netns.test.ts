@@ -1,6 +1,7 @@
 // A real several-hosts run: 3 network namespaces joined by veth pairs to a bridge (in a 4th
 // namespace), addresses 10.77.0.1-3 inside them only; `pgasc run --hostfile` with an --rsh agent
-// that enters the namespace. Needs root and `ip netns`; otherwise skipped with the reason printed.
+// that enters the namespace; the nodes talk mutual TLS unless --insecure. Needs root and
+// `ip netns`; otherwise skipped with the reason printed.
 
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -253,9 +254,10 @@ describe.skipIf(reason !== undefined)(`several hosts in network namespaces${reas
     }
   });
 
-  it.skipIf(!existsSync(conduitMain))("the launcher killed outright: remote nodes behind ssh-like agents end by themselves", { timeout: 60_000 }, async () => {
+  /** Starts spin over the hostfile through `rsh` (its own process group) and waits until all 4 images started. */
+  async function spinAcrossHosts(rsh: string, extra: string[] = []) {
     const program = join(dir, "spin.mjs");
-    const job = spawn(process.execPath, [cli, "run", "--hostfile", hostfile, "--rsh", relayAgent, "-o", program, join(root, "test", "fixtures", "launcher", "spin.pgas")], {
+    const job = spawn(process.execPath, [cli, "run", "--hostfile", hostfile, "--rsh", rsh, ...extra, "-o", program, join(root, "test", "fixtures", "launcher", "spin.pgas")], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
@@ -263,8 +265,13 @@ describe.skipIf(reason !== undefined)(`several hosts in network namespaces${reas
     let out = "";
     job.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
     const ended = new Promise((r) => job.on("close", r));
+    expect(await waitFor(() => out.split("\n").filter((l) => l.startsWith("started")).length === 4, 30_000)).toBe(true);
+    return { job, ended };
+  }
+
+  it.skipIf(!existsSync(conduitMain))("the launcher killed outright: remote nodes behind ssh-like agents end by themselves", { timeout: 60_000 }, async () => {
+    const { job, ended } = await spinAcrossHosts(relayAgent);
     try {
-      expect(await waitFor(() => out.split("\n").filter((l) => l.startsWith("started")).length === 4, 30_000)).toBe(true);
       expect(namespacePids().length).toBeGreaterThanOrEqual(3);
       // Only the launcher: its agents (and their relays) lose their stdin, as ssh would lose its session.
       process.kill(job.pid!, "SIGKILL");
@@ -278,6 +285,34 @@ describe.skipIf(reason !== undefined)(`several hosts in network namespaces${reas
       }
     }
   });
+
+  /** What a TLS client on host 2 is shown by node 0's port while a spin job runs (`--insecure` or not). */
+  async function handshakeWithNode0(extra: string[]): Promise<string> {
+    const { job, ended } = await spinAcrossHosts(agent, extra);
+    try {
+      const listening = ip(["netns", "exec", hostNamespace(0), "ss", "-Hltn"]).out.split("\n").map((l) => l.trim().split(/\s+/)[3]).filter((a) => a?.startsWith(`${HOSTS[0]}:`));
+      expect(listening).toHaveLength(1);
+      const client = spawnSync("ip", ["netns", "exec", hostNamespace(1), "openssl", "s_client", "-connect", listening[0], "-servername", "pgasc-node"], {
+        input: "",
+        encoding: "utf8",
+        timeout: 20_000,
+      });
+      return client.stdout + client.stderr;
+    } finally {
+      process.kill(-job.pid!, "SIGTERM");
+      await ended;
+    }
+  }
+
+  it.skipIf(!existsSync(conduitMain) || spawnSync("openssl", ["version"]).error !== undefined)(
+    "TLS by default across the namespaces: node 0 shows the job's certificate; --insecure shows none",
+    { timeout: 120_000 },
+    async () => {
+      expect(await handshakeWithNode0([])).toMatch(/subject\s*=\s*CN\s*=\s*pgasc-node/);
+      expect(await handshakeWithNode0(["--insecure"])).toMatch(/no peer certificate available/);
+      expect(await waitFor(() => namespacePids().length === 0, 5000)).toBe(true);
+    },
+  );
 
   it.skipIf(!existsSync(conduitMain))(
     `the real conduit across the namespaces gives the one-node output${existsSync(conduitMain) ? "" : " (skipped: no dist/runtime/conduits/grpc/node-main.js yet)"}`,

@@ -1,9 +1,11 @@
 // Runs the `srun` recipe of docs/deployment.md as written, with a stand-in `srun` that starts the
 // tasks as local processes with Slurm's variables: runs anywhere (slurm.test.ts runs a real Slurm
-// where one can be installed). Consumes the doc's `sh srun-recipe` block and samples/heat.pgas.
+// where one can be installed). Consumes the doc's `sh srun-recipe` block and samples/heat.pgas;
+// checks the output against heat's expected output, and that tasks on two addresses refuse clear
+// text without the recipe's TLS lines.
 
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -38,6 +40,19 @@ exit $status
 `;
 }
 
+/** Runs `script` as a batch script with the stand-in srun (2 tasks × 2 cpus) in a fresh directory. */
+async function runBatchScript(script: string, timeoutMs: number) {
+  const dir = mkdtempSync(join(tmpdir(), "pgasc-srun-"));
+  const bin = installPgascCommand(join(dir, "bin"));
+  writeFileSync(join(bin, "srun"), fakeSrun(2, 2, await jobIdWithFreePorts()));
+  chmodSync(join(bin, "srun"), 0o755);
+  copyFileSync(join(root, "samples", "heat.pgas"), join(dir, "heat.pgas"));
+  writeFileSync(join(dir, "heat.sh"), script);
+  const env: NodeJS.ProcessEnv = { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME ?? dir, NO_COLOR: "1" };
+  const r = spawnSync("sh", [join(dir, "heat.sh")], { cwd: dir, env, encoding: "utf8", timeout: timeoutMs });
+  return { dir, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
 describe("docs/deployment.md srun recipe (simulated Slurm environment)", () => {
   it("runs heat on 2 tasks x 2 cpus = 4 images and prints heat's 4-image output", { timeout: 120_000 }, async () => {
     const script = deploymentRecipe();
@@ -46,19 +61,29 @@ describe("docs/deployment.md srun recipe (simulated Slurm environment)", () => {
     expect(script).toMatch(/--ntasks-per-node=1/);
     expect(script).toMatch(/--cpus-per-task=2/);
 
-    const dir = mkdtempSync(join(tmpdir(), "pgasc-srun-"));
-    const bin = installPgascCommand(join(dir, "bin"));
-    writeFileSync(join(bin, "srun"), fakeSrun(2, 2, await jobIdWithFreePorts()));
-    chmodSync(join(bin, "srun"), 0o755);
-    copyFileSync(join(root, "samples", "heat.pgas"), join(dir, "heat.pgas"));
-    writeFileSync(join(dir, "heat.sh"), script);
-
-    const env: NodeJS.ProcessEnv = { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME ?? dir, NO_COLOR: "1" };
-    const r = spawnSync("sh", [join(dir, "heat.sh")], { cwd: dir, env, encoding: "utf8", timeout: 100_000 });
+    const r = await runBatchScript(script, 100_000);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const expected = readFileSync(join(root, "samples", "expected", "heat.4.txt"), "utf8");
     expect(r.stdout.trim().split("\n").sort()).toEqual(expected.trim().split("\n").sort());
+    // The job's TLS material is gone with the job.
+    expect(readdirSync(join(r.dir, "build")).filter((name) => name.startsWith("tls-"))).toEqual([]);
+  });
+
+  it("without the recipe's TLS lines, tasks on two hosts refuse clear text with one line", { timeout: 60_000 }, async () => {
+    // The recipe with the lines that set up TLS (and their comment) left out.
+    const script = deploymentRecipe()
+      .split("\n")
+      .filter((line) => !/tls|TLS/.test(line))
+      .join("\n");
+    expect(script).not.toMatch(/PGASC_TLS/);
+    const r = await runBatchScript(script, 50_000);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    const refusal =
+      "pgasc node: refusing to run across hosts in clear text (Slurm may place the tasks on any host; the job token and all data would cross the network unprotected): " +
+      "set PGASC_TLS_CERT, PGASC_TLS_KEY and PGASC_TLS_CA (pgasc tls-init DIR makes them) or PGASC_INSECURE=1";
+    expect(r.stderr.trim().split("\n")).toEqual([refusal, refusal]);
   });
 
   it("without the token exported, every task refuses with one line naming the variable", () => {

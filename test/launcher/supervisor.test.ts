@@ -222,6 +222,14 @@ describe("pgasc run over node processes (stand-in node program)", () => {
     expect(leftovers()).toEqual([]);
   });
 
+  it("a program's line that looks like a hung-node report (without the job's proof) is only output", () => {
+    const forged = "pgasc:node-hung 1 0123456789abcdef0123456789abcdef";
+    const r = pgasc(["run", "-n", "2", "--nodes", "2", "-o", program, hello, "--", "say", forged, "sleep", "1", "hello"]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(`${forged}\n${forged}\n`);
+    expect(r.stdout.trim().split("\n").sort()).toEqual(["hello from image 0 of 2", "hello from image 1 of 2"]);
+  });
+
   it("--timeout: the launcher ends nodes that do not end themselves", () => {
     const r = pgasc(["run", "-n", "2", "--nodes", "2", "--timeout", "0.5", "-o", program, hello, "--", "hello", "hang"]);
     expect(r.status).toBe(124);

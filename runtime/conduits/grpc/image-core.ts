@@ -31,7 +31,8 @@ export const LINK_BYTES = INLINE_OFFSET + INLINE_CAPACITY;
 
 /** Image → main thread messages of the grpc conduit (besides smp's alloc/abort). */
 export type GrpcToMain =
-  | { t: "send"; node: number; ops: Uint8Array; landing?: SharedArrayBuffer }
+  /** puts: how many PUT/PUT_RECT operations ops holds; replyTag: the request this image now waits on. */
+  | { t: "send"; node: number; ops: Uint8Array; landing?: SharedArrayBuffer; puts?: number; replyTag?: number }
   | { t: "ringKeyAll"; key: number }
   | { t: "barrier"; gather: GatherRange | null }
   | { t: "stopped" }
@@ -97,8 +98,12 @@ export class GrpcCore extends SmpCore {
     this.port.postMessage(message, transfer);
   }
 
-  /** Hands operations for `node` to the progress engine (the bytes are transferred, not copied). */
-  private sendOps(node: number, writer: OpWriter): void {
+  /**
+   * Hands operations for `node` to the progress engine (the bytes are transferred, not copied),
+   * saying how many puts they hold and which reply the image waits for: the engine accepts
+   * acknowledgements and replies only from the node asked (reply-guard.ts).
+   */
+  private sendOps(node: number, writer: OpWriter, expect: { puts?: number; replyTag?: number } = {}): void {
     const bytes = writer.take();
     // A large take() is the writer's own buffer: transfer it as it is; small ones live in Node's
     // shared Buffer pool and are copied into a buffer of their own first.
@@ -109,10 +114,10 @@ export class GrpcCore extends SmpCore {
     }
     if (this.landing !== null && !this.landingAnnounced) {
       this.landingAnnounced = true;
-      this.post({ t: "send", node, ops: owned, landing: this.landing }, [owned.buffer]);
+      this.post({ t: "send", node, ops: owned, landing: this.landing, ...expect }, [owned.buffer]);
       return;
     }
-    this.post({ t: "send", node, ops: owned }, [owned.buffer]);
+    this.post({ t: "send", node, ops: owned, ...expect }, [owned.buffer]);
   }
 
   /** Makes the landing zone hold at least `bytes` (announced with the next request). */
@@ -126,7 +131,7 @@ export class GrpcCore extends SmpCore {
 
   private flushPuts(node: number): void {
     const writer = this.putWriters[node];
-    if (writer.count > 0) this.sendOps(node, writer);
+    if (writer.count > 0) this.sendOps(node, writer, { puts: writer.count });
   }
 
   /** A blocking request: earlier puts to the node go first (same stream, so they land first). */
@@ -135,7 +140,7 @@ export class GrpcCore extends SmpCore {
     const tag = (this.nextTag = (this.nextTag + 1) & 0x7fffffff || 1);
     const writer = new OpWriter(64);
     write(writer, tag);
-    this.sendOps(node, writer);
+    this.sendOps(node, writer, { replyTag: tag });
     this.waitReply(tag, true);
     if (Atomics.load(this.link, Link.REPLY_STATUS) === ReplyStatus.ERROR) {
       const message = receiveMessageOnPort(this.port)?.message as string | undefined;

@@ -1,14 +1,17 @@
 // The grpc conduit's network layer: a raw gRPC service (Buffer passthrough, no protobuf) with a
 // unary Register (rendezvous on node 0) and a bidirectional Link stream per node pair; the job
-// token is checked on every call; TLS when configured. Consumes a NodeConfig and frame/loss
-// callbacks; produces per-node channels whose small writes are batched into one frame per tick.
+// token is checked on every call; mutual TLS when configured; heartbeats on node links. Consumes a
+// NodeConfig and frame/loss/hang callbacks; produces per-node channels whose small writes are
+// batched into one frame per tick.
 
 import { timingSafeEqual } from "node:crypto";
 import type { EventEmitter } from "node:events";
-import { readFileSync } from "node:fs";
 import type { Http2Session } from "node:http2";
 import * as grpc from "@grpc/grpc-js";
 import type { NodeConfig } from "../../launcher/node-config.js";
+import { PeerHeartbeat } from "./heartbeat.js";
+import { decodeTable, encodeRegister, encodeTable, type Address } from "./rendezvous-codec.js";
+import { linkSecurity, type LinkSecurity } from "./tls-credentials.js";
 import { FRAME_CONTINUED, FRAME_HEADER_BYTES, FRAME_MAGIC0, FRAME_MAGIC1, MAX_FRAME_BYTES, OpWriter, framesOf } from "./wire.js";
 
 export const REGISTER_PATH = "/pgasc.Node/Register";
@@ -78,6 +81,8 @@ export interface Channel {
 export interface NetHandlers {
   onFrame(frame: Buffer, channel: Channel): void;
   onPeerLost(node: number): void;
+  /** A linked peer sent nothing, not even a heartbeat, for `silentMs` (heartbeat.ts). */
+  onPeerHung(node: number, silentMs: number): void;
 }
 
 type Stream = grpc.ClientDuplexStream<Buffer, Buffer> | grpc.ServerDuplexStream<Buffer, Buffer>;
@@ -172,68 +177,11 @@ export function tokenMatches(metadata: grpc.Metadata, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function clientCredentials(config: NodeConfig): grpc.ChannelCredentials {
-  if (!config.tls) return grpc.credentials.createInsecure();
-  return grpc.credentials.createSsl(readFileSync(config.tls.ca), readFileSync(config.tls.key), readFileSync(config.tls.cert));
-}
-
-function serverCredentials(config: NodeConfig): grpc.ServerCredentials {
-  if (!config.tls) return grpc.ServerCredentials.createInsecure();
-  return grpc.ServerCredentials.createSsl(
-    readFileSync(config.tls.ca),
-    [{ cert_chain: readFileSync(config.tls.cert), private_key: readFileSync(config.tls.key) }],
-    true,
-  );
-}
-
 export function jobMetadata(token: string, node: number | string): grpc.Metadata {
   const metadata = new grpc.Metadata();
   metadata.set(TOKEN_HEADER, token);
   metadata.set(NODE_HEADER, String(node));
   return metadata;
-}
-
-interface Address {
-  host: string;
-  port: number;
-}
-
-/** Register request: u32 node, u32 port, host (utf8). Reply: u32 count, then per node u32 port, u16 length, host. */
-function encodeRegister(node: number, address: Address): Buffer {
-  const host = Buffer.from(address.host, "utf8");
-  const out = Buffer.alloc(8 + host.length);
-  out.writeUInt32LE(node, 0);
-  out.writeUInt32LE(address.port, 4);
-  host.copy(out, 8);
-  return out;
-}
-
-function encodeTable(table: Address[]): Buffer {
-  const parts = [Buffer.alloc(4)];
-  parts[0].writeUInt32LE(table.length, 0);
-  for (const entry of table) {
-    const host = Buffer.from(entry.host, "utf8");
-    const head = Buffer.alloc(6);
-    head.writeUInt32LE(entry.port, 0);
-    head.writeUInt16LE(host.length, 4);
-    parts.push(head, host);
-  }
-  return Buffer.concat(parts);
-}
-
-function decodeTable(buffer: Buffer, count: number): Address[] | null {
-  if (buffer.length < 4 || buffer.readUInt32LE(0) !== count) return null;
-  const table: Address[] = [];
-  let at = 4;
-  for (let i = 0; i < count; i++) {
-    if (buffer.length - at < 6) return null;
-    const port = buffer.readUInt32LE(at);
-    const length = buffer.readUInt16LE(at + 4);
-    if (buffer.length - at - 6 < length) return null;
-    table.push({ host: buffer.toString("utf8", at + 6, at + 6 + length), port });
-    at += 6 + length;
-  }
-  return table;
 }
 
 export class GrpcNet {
@@ -247,12 +195,40 @@ export class GrpcNet {
   private table: Address[] | null = null;
   private peersReady: (() => void) | null = null;
   private closed = false;
+  private security: LinkSecurity | null = null;
+  private readonly heartbeat: PeerHeartbeat;
 
   constructor(
     private readonly config: NodeConfig,
     private readonly handlers: NetHandlers,
   ) {
     this.peers = new Array(config.nodeCount).fill(undefined);
+    const beat = new OpWriter(32);
+    beat.heartbeat();
+    const heartbeatOps = beat.take();
+    this.heartbeat = new PeerHeartbeat(config.nodeCount, {
+      watched: () => this.linkedPeers(),
+      beat: (node) => this.send(node, heartbeatOps),
+      hung: (node, silentMs) => {
+        if (!this.closed) this.handlers.onPeerHung(node, silentMs);
+      },
+    });
+  }
+
+  /** Peers with a live stream that have not said BYE. */
+  private *linkedPeers(): Iterable<number> {
+    for (let node = 0; node < this.config.nodeCount; node++) {
+      const peer = this.peers[node];
+      if (peer && peer.alive && !peer.bye) yield node;
+    }
+  }
+
+  /** The client side of a link or of the rendezvous, secured like every other. */
+  private dial(host: string, port: number): grpc.Client {
+    const security = this.security!;
+    const client = new grpc.Client(hostPort(host, port), security.client, { ...CHANNEL_OPTIONS, ...security.channelOptions });
+    this.clients.push(client);
+    return client;
   }
 
   get port(): number {
@@ -267,12 +243,15 @@ export class GrpcNet {
       Link: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => this.onLink(call),
     });
     const port = config.nodeIndex === 0 && config.listenPort === 0 ? config.rendezvous.port : config.listenPort;
+    const security = (this.security = linkSecurity(config));
     this.boundPort = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync(hostPort(config.listenHost, port), serverCredentials(config), (error, bound) =>
+      this.server.bindAsync(hostPort(config.listenHost, port), security.server, (error, bound) =>
         error ? reject(new Error(`cannot listen on ${hostPort(config.listenHost, port)}: ${error.message}`)) : resolve(bound),
       ),
     );
     widenServerWindows(this.server);
+    // From the first link on, also while others are still connecting (a slow start is not a hang).
+    this.heartbeat.start();
     const me: Address = { host: config.advertiseHost, port: this.boundPort };
     const ready = new Promise<void>((resolve) => (this.peersReady = resolve));
     this.table = config.nodeIndex === 0 ? await this.collectRegistrations(me) : await this.register(me);
@@ -329,8 +308,7 @@ export class GrpcNet {
 
   private async register(me: Address): Promise<Address[]> {
     const { host, port } = this.config.rendezvous;
-    const client = new grpc.Client(hostPort(host, port), clientCredentials(this.config), CHANNEL_OPTIONS);
-    this.clients.push(client);
+    const client = this.dial(host, port);
     const deadline = Date.now() + CONNECT_TIMEOUT_MS;
     await new Promise<void>((resolve, reject) =>
       client.waitForReady(deadline, (error) =>
@@ -354,8 +332,7 @@ export class GrpcNet {
   }
 
   private connect(node: number, address: Address): void {
-    const client = new grpc.Client(hostPort(address.host, address.port), clientCredentials(this.config), CHANNEL_OPTIONS);
-    this.clients.push(client);
+    const client = this.dial(address.host, address.port);
     const call = client.makeBidiStreamRequest(LINK_PATH, passthrough, passthrough, jobMetadata(this.config.token, this.config.nodeIndex), {});
     this.attach(new StreamChannel(node, call), true);
   }
@@ -371,8 +348,12 @@ export class GrpcNet {
   }
 
   private attach(channel: StreamChannel, isPeer: boolean): void {
-    if (isPeer) this.peers[channel.node!] = channel;
-    else this.anonymous.add(channel);
+    if (isPeer) {
+      this.peers[channel.node!] = channel;
+      this.heartbeat.heard(channel.node!);
+    } else {
+      this.anonymous.add(channel);
+    }
     let ended = false;
     const onEnd = () => {
       if (ended) return;
@@ -386,6 +367,7 @@ export class GrpcNet {
     let continued: Buffer[] = [];
     channel.stream.on("data", (frame: Buffer) => {
       if (this.closed) return;
+      if (isPeer) this.heartbeat.heard(channel.node!);
       const isContinued = frame.length >= FRAME_HEADER_BYTES && frame[0] === FRAME_MAGIC0 && frame[1] === FRAME_MAGIC1 && frame[3] === FRAME_CONTINUED;
       if (isPeer && isContinued) {
         continued.push(continued.length === 0 ? frame : frame.subarray(FRAME_HEADER_BYTES));
@@ -431,6 +413,12 @@ export class GrpcNet {
     return this.peers[node]?.alive ?? false;
   }
 
+  /** A hung peer counts as gone: nothing more is sent to it, and it no longer speaks for the job. */
+  markHung(node: number): void {
+    const peer = this.peers[node];
+    if (peer) peer.alive = false;
+  }
+
   lowestLiveNode(): number {
     for (let node = 0; node < this.config.nodeCount; node++) if (node === this.config.nodeIndex || this.isAlive(node)) return node;
     return this.config.nodeIndex;
@@ -464,6 +452,7 @@ export class GrpcNet {
     if (this.closed) return;
     for (const peer of this.peers) peer?.flush();
     this.closed = true;
+    this.heartbeat.stop();
     for (const waiter of this.registerWaiters) waiter.callback({ code: grpc.status.UNAVAILABLE, details: "node is shutting down" });
     this.registerWaiters = [];
     // Give queued frames (the BYE) a moment to leave before the streams end.

@@ -7,12 +7,13 @@
 import { writeSync } from "node:fs";
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { Ctl, STATUS_STOPPED, applyAtomic, type GatherRange } from "../../core/core.js";
-import { imagesOfNode, type NodeConfig } from "../../launcher/node-config.js";
+import { imagesOfNode, nodeHungLine, type NodeConfig } from "../../launcher/node-config.js";
 import { checkRect } from "../../abi/rects.js";
 import { Global, createControlBlock, ctlIndex, imageWords } from "../smp/control-block.js";
 import type { FromMain, ToMain } from "../smp/smp-core.js";
 import { INLINE_CAPACITY, INLINE_OFFSET, LINK_BYTES, Link, ReplyStatus, VALUE_OFFSET, type GrpcToMain } from "./image-core.js";
 import { GrpcNet, type Channel } from "./net.js";
+import { ReplyGuard } from "./reply-guard.js";
 import type { GrpcImageWorkerData } from "./worker.js";
 import {
   DEADLOCK_STATUS,
@@ -54,6 +55,11 @@ const WINNER_GRACE_MS = 3000;
 const CLAIM_TIMEOUT_MS = 3000;
 /** Node 0 waits this long for the other nodes' image states (watchdog, timeout report). */
 const WATCH_REPLY_TIMEOUT_MS = 1000;
+/**
+ * With node 0 hung, the lowest live node reports for the job; the others wait this long for its
+ * ABORT (every node notices the silence within a check or two) before they report themselves.
+ */
+const HUNG_REPORT_GRACE_MS = 1000;
 
 /** Runs this node's images until the job ends; returns the job's exit status. */
 export async function runNode(config: NodeConfig): Promise<number> {
@@ -106,6 +112,9 @@ export class NodeEngine {
   private readonly ports: MessagePort[] = [];
   private readonly exited = new Set<number>();
   private readonly net: GrpcNet;
+  /** Replies and acknowledgements are accepted only from the node that was asked. */
+  private readonly guard: ReplyGuard;
+  private warnedRefusedReply = false;
 
   /** Segment id → parts of this node's images (index image - first). */
   private readonly segments = new Map<number, SharedArrayBuffer[]>();
@@ -156,7 +165,9 @@ export class NodeEngine {
     this.net = new GrpcNet(config, {
       onFrame: (frame, channel) => this.onFrame(frame, channel),
       onPeerLost: (node) => this.onPeerLost(node),
+      onPeerHung: (node, silentMs) => this.onPeerHung(node, silentMs),
     });
+    this.guard = new ReplyGuard(this.first, this.localCount, this.nodeCount);
   }
 
   private get localCount(): number {
@@ -437,6 +448,8 @@ export class NodeEngine {
     switch (message.t) {
       case "send":
         if (message.landing) this.landings[image - this.first] = message.landing;
+        if (message.puts) this.guard.sentPuts(image, message.node, message.puts);
+        if (message.replyTag !== undefined) this.guard.asked(image, message.node, message.replyTag);
         this.net.send(message.node, message.ops);
         return;
       case "ringKeyAll": {
@@ -588,11 +601,12 @@ export class NodeEngine {
       case Op.VALUE:
       case Op.DATA:
       case Op.ERROR:
-        this.deliverReply(op);
+        this.deliverReply(op, channel.node);
         return;
       case Op.PUT_ACK: {
         const count = decodeU32(op);
         if (count === null || !this.isLocal(op.requester) || this.links.length === 0) return;
+        if (!this.guard.acceptAck(op.requester, count, channel.node)) return this.refusedReply(op, channel.node);
         const link = this.links[op.requester - this.first];
         Atomics.add(link, Link.ACKED, count);
         Atomics.notify(link, Link.ACKED);
@@ -647,6 +661,9 @@ export class NodeEngine {
         this.onWatchState(channel.node, op.tag, watches);
         return;
       }
+      case Op.HEARTBEAT:
+        // Its arrival is what counts (net.ts notes every frame of a node link).
+        return;
       case Op.BYE: {
         const status = decodeI32(op);
         this.net.markBye(channel.node);
@@ -687,19 +704,30 @@ export class NodeEngine {
     return views;
   }
 
-  /** A reply for one of this node's images (or for the engine itself) lands in its slot. */
-  private deliverReply(op: WireOp): void {
+  /**
+   * A reply for one of this node's images (or for the engine itself) lands in its slot — if it
+   * comes from the node that image asked, for the request it waits on; anything else is dropped.
+   */
+  private deliverReply(op: WireOp, from: number | null): void {
     if (op.requester === NO_IMAGE) {
+      // The engine asks only node 0 (abort claims); errors about its own frames come from nodes.
       const claim = this.mainClaims.get(op.tag);
-      if (claim && op.op === Op.VALUE) {
+      if (claim && op.op === Op.VALUE && from === 0) {
         this.mainClaims.delete(op.tag);
         claim(decodeValue(op) === 1);
-      } else if (op.op === Op.ERROR) {
-        this.writeErr(`pgasc: node ${this.me}: a peer refused a request: ${op.body.toString("utf8")}\n`);
+      } else if (op.op === Op.ERROR && from !== null) {
+        this.writeErr(`pgasc: node ${this.me}: node ${from} refused a request: ${op.body.toString("utf8")}\n`);
+      } else {
+        this.refusedReply(op, from);
       }
       return;
     }
     if (!this.isLocal(op.requester) || this.links.length === 0) return;
+    if (op.op === Op.ERROR && op.tag === 0 && from !== null) {
+      // A refused put or ring (they carry no tag): the sender checked it first, so this is a bug.
+      return this.mainAbort(1, `pgasc: internal error: node ${from} refused an operation of image ${op.requester}: ${op.body.toString("utf8")}\n`);
+    }
+    if (!this.guard.acceptReply(op.requester, op.tag, from)) return this.refusedReply(op, from);
     const index = op.requester - this.first;
     const link = this.links[index];
     if (op.op === Op.VALUE) {
@@ -728,6 +756,15 @@ export class NodeEngine {
     }
     Atomics.store(link, Link.REPLY_TAG, op.tag);
     Atomics.notify(link, Link.REPLY_TAG);
+  }
+
+  /** A reply or acknowledgement nobody asked its sender for: dropped; said once per node. */
+  private refusedReply(op: WireOp, from: number | null): void {
+    if (this.warnedRefusedReply || this.aborting || this.finished) return;
+    this.warnedRefusedReply = true;
+    const sender = from === null ? "a client that is not a node of this job (it holds the job token)" : `node ${from}, which was not asked`;
+    const image = op.requester === NO_IMAGE ? "this node" : `image ${op.requester}`;
+    this.writeErr(`pgasc: node ${this.me}: warning: dropped a reply (operation ${op.op}) for ${image} from ${sender}; further ones are dropped silently\n`);
   }
 
   // --- gathers: dissemination among node processes --------------------------------------------
@@ -1022,6 +1059,7 @@ export class NodeEngine {
     }
     const writer = new OpWriter(32);
     writer.abortClaim(image, tag, status);
+    this.guard.asked(image, 0, tag);
     if (!this.net.send(0, writer.take())) grant(true);
   }
 
@@ -1085,12 +1123,32 @@ export class NodeEngine {
     if (this.waitingForReporters && this.claimants.size === 0) this.terminateAll();
   }
 
+  private imagesOf(node: number): string {
+    const [a, b] = imagesOfNode(this.images, this.nodeCount, node);
+    return b - a === 1 ? `image ${a}` : `images ${a}-${b - 1}`;
+  }
+
   private onPeerLost(node: number): void {
     if (this.aborting || this.finished) return;
     if (this.net.saidBye(node)) return;
-    const [a, b] = imagesOfNode(this.images, this.nodeCount, node);
-    const which = b - a === 1 ? `image ${a}` : `images ${a}-${b - 1}`;
-    this.mainAbort(1, `pgasc: lost node ${node} (${which})\n`);
+    this.mainAbort(1, `pgasc: lost node ${node} (${this.imagesOf(node)})\n`);
     if (!this.aborting && !this.net.isAlive(0)) this.applyAbort(1, -1);
+  }
+
+  /** A node whose link stayed silent (not even a heartbeat): stopped, hung, or cut off. */
+  private onPeerHung(node: number, silentMs: number): void {
+    if (this.aborting || this.finished || this.net.saidBye(node)) return;
+    this.net.markHung(node);
+    // A launcher that reads our stderr ends the hung node at once when told (node-config.ts).
+    const forLauncher = process.env.PGASC_READY_LINE === "1" ? `${nodeHungLine(this.config.token, node)}\n` : "";
+    const message = `pgasc: node ${node} (${this.imagesOf(node)}) stopped responding: no heartbeat for ${(silentMs / 1000).toFixed(1)} s; ending the job\n${forLauncher}`;
+    if (this.me === 0 || this.net.isAlive(0) || this.net.lowestLiveNode() === this.me) return this.mainAbort(1, message);
+    this.timers.push(
+      setTimeout(() => {
+        if (this.aborting || this.finished) return;
+        this.writeErr(message);
+        this.broadcastAbort(1, -1);
+      }, HUNG_REPORT_GRACE_MS),
+    );
   }
 }

@@ -38,6 +38,8 @@ export const Op = {
   // deadlock watchdog: node 0 asks, every node answers with its images' states (extended/watchdog.ts)
   WATCH_QUERY: 39,
   WATCH_STATE: 40,
+  // liveness between progress engines: every 0.5 s on every node link, never answered (heartbeat.ts)
+  HEARTBEAT: 41,
 } as const;
 
 const KNOWN_OPS = new Set<number>(Object.values(Op));
@@ -224,6 +226,10 @@ export class OpWriter {
   watchState(seq: number, states: Uint8Array): void {
     const at = this.begin(Op.WATCH_STATE, 0, states.length, NO_IMAGE, seq);
     this.buffer.set(states, at);
+  }
+
+  heartbeat(): void {
+    this.begin(Op.HEARTBEAT, 0, 0, NO_IMAGE, 0);
   }
 
   ping(tag: number): void {
