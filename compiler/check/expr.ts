@@ -5,7 +5,8 @@
 import type { ApplyExpr, Arg, CoindexExpr, Expr, IntLiteral, NameExpr, Symbol } from "../ast/nodes.js";
 import { arrayOf, ERROR, FLOAT, INT, typeToString, VOID, type Type } from "../ast/types.js";
 import { Check, conversionHint } from "../diagnostics/catalogue-check.js";
-import { arityText, lookupIntrinsic, type DataReference, type IntrinsicArg, type IntrinsicServices } from "../../stdlib/intrinsics.js";
+import { arityText, lookupIntrinsic } from "../intrinsics/catalogue.js";
+import type { DataReference, IntrinsicArg, IntrinsicServices } from "../intrinsics/intrinsic.js";
 import type { Checker } from "./context.js";
 import { binaryResult, operatorRule, unaryResult, unaryRule, valueType, scalarAssignable, isScalarTag } from "./typeops.js";
 
@@ -367,7 +368,7 @@ function servicesFor(cx: Checker): IntrinsicServices {
   };
 }
 
-/** What an already-checked expression designates when it names data (see stdlib DataReference). */
+/** What an already-checked expression designates when it names data (see DataReference in compiler/intrinsics). */
 export function referenceOf(cx: Checker, e: Expr): DataReference | null {
   const fromName = (n: NameExpr, form: DataReference["form"], coindexed: boolean): DataReference | null => {
     if (n.symbol === undefined) return null;

@@ -3,8 +3,8 @@
 // Consumes typed expressions and the symbol table; gives folded values and offending subexpressions.
 
 import type { Expr, Symbol } from "../ast/nodes.js";
-import { lookupIntrinsic } from "../../stdlib/intrinsics.js";
-import { intDiv, intMod, intPow } from "../../stdlib/int32.js";
+import { lookupIntrinsic } from "../intrinsics/catalogue.js";
+import { intDiv, intMod, intPow } from "../../runtime/support/int32.js";
 
 export type ConstValue = number | boolean | string;
 
