@@ -2,6 +2,8 @@
 // Consumes nothing; gives the Type union, constructors and a printer used in diagnostics
 // ("expected 'float', found 'bool'").
 
+import { assertNever } from "./visit.js";
+
 export type ScalarTag = "int" | "float" | "bool" | "string";
 
 /** Where an array's elements live. */
@@ -68,7 +70,14 @@ export function typeToString(t: Type): string {
     }
     case "function":
       return `fn(${t.params.map(typeToString).join(", ")}) -> ${typeToString(t.result)}`;
-    default:
+    case "int":
+    case "float":
+    case "bool":
+    case "string":
+    case "void":
+    case "error":
       return t.tag;
+    default:
+      return assertNever(t);
   }
 }

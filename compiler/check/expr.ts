@@ -9,6 +9,7 @@ import { arityText, lookupIntrinsic } from "../intrinsics/catalogue.js";
 import type { DataReference, IntrinsicArg, IntrinsicServices } from "../intrinsics/intrinsic.js";
 import type { Checker } from "./context.js";
 import { binaryResult, operatorRule, unaryResult, unaryRule, valueType, scalarAssignable, isScalarTag } from "./typeops.js";
+import { assertNever } from "../ast/visit.js";
 
 function set(e: Expr, t: Type): Type {
   e.type = t;
@@ -44,6 +45,8 @@ export function describeSymbol(s: Symbol): string {
         default:
           return "a variable";
       }
+    default:
+      return assertNever(s.kind);
   }
 }
 
@@ -100,6 +103,8 @@ export function checkExpr(cx: Checker, e: Expr, allowFunctionName = false): Type
       return checkApply(cx, e);
     case "Coindex":
       return checkCoindex(cx, e);
+    default:
+      return assertNever(e);
   }
 }
 
@@ -386,8 +391,15 @@ export function referenceOf(cx: Checker, e: Expr): DataReference | null {
       if (e.base.kind === "Name") return fromName(e.base, "whole", true);
       if (e.base.role !== "element" && e.base.role !== "section") return null;
       return fromName(e.base.callee, e.base.role, true);
+    case "IntLiteral":
+    case "FloatLiteral":
+    case "StringLiteral":
+    case "BoolLiteral":
+    case "Unary":
+    case "Binary":
+      return null; // values, not data
     default:
-      return null;
+      return assertNever(e);
   }
 }
 

@@ -9,6 +9,7 @@ import type { Checker } from "./context.js";
 import { checkConstDecl, checkSharedDecl, checkVarDecl } from "./decl.js";
 import { checkApply, checkCoindex, checkExpr, checkInt, checkValue, describeSymbol, referenceOf } from "./expr.js";
 import { assignable, binaryResult, operatorRule, valueType } from "./typeops.js";
+import { assertNever } from "../ast/visit.js";
 
 export function checkBlock(cx: Checker, b: Block): void {
   cx.inScope(() => checkStatements(cx, b.body));
@@ -120,6 +121,8 @@ export function checkStmt(cx: Checker, s: Stmt): void {
       }
       return;
     }
+    default:
+      return assertNever(s);
   }
 }
 
@@ -225,8 +228,15 @@ function targetText(e: Expr): string {
       return e.role === "section" ? `the section of '${e.callee.name}'` : `the element of '${e.callee.name}'`;
     case "Coindex":
       return `'${e.base.kind === "Name" ? e.base.name : e.base.callee.name}' on image [...]`;
+    case "IntLiteral":
+    case "FloatLiteral":
+    case "StringLiteral":
+    case "BoolLiteral":
+    case "Unary":
+    case "Binary":
+      return "the target"; // not a target: reported by checkTarget
     default:
-      return "the target";
+      return assertNever(e);
   }
 }
 
@@ -255,9 +265,16 @@ function checkTarget(cx: Checker, target: Expr): Type {
       if (t.tag === "lock" || t.tag === "event") return fail(reportSyncObject(cx, target, name, t.tag));
       return t;
     }
-    default:
+    case "IntLiteral":
+    case "FloatLiteral":
+    case "StringLiteral":
+    case "BoolLiteral":
+    case "Unary":
+    case "Binary":
       checkExpr(cx, target);
       return fail(cx.report(Check.notAssignable, target.span, "this expression"));
+    default:
+      return assertNever(target);
   }
 }
 
@@ -320,8 +337,23 @@ function completes(s: Stmt, isConstTrue: (e: Expr) => boolean): boolean {
       return !isConstTrue(s.cond) || breaksOut(s.body.body);
     case "CriticalStmt":
       return canFallThrough(s.body.body, isConstTrue);
-    default:
+    case "ConstDecl":
+    case "VarDecl":
+    case "SharedDecl":
+    case "AssignStmt":
+    case "ExprStmt":
+    case "ForStmt": // a loop with bounds may run no iteration
+    case "ForallStmt":
+    case "SyncAllStmt":
+    case "SyncImagesStmt":
+    case "SyncMemoryStmt":
+    case "LockStmt":
+    case "UnlockStmt":
+    case "EventPostStmt":
+    case "EventWaitStmt":
       return true;
+    default:
+      return assertNever(s);
   }
 }
 
@@ -335,8 +367,28 @@ function breaksOut(stmts: Stmt[]): boolean {
         return breaksOut(s.then.body) || (s.else !== null && breaksOut(s.else.kind === "Block" ? s.else.body : [s.else]));
       case "CriticalStmt":
         return breaksOut(s.body.body);
+      case "WhileStmt": // a break inside a nested loop leaves that loop only
+      case "ForStmt":
+      case "ForallStmt":
+      case "ConstDecl":
+      case "VarDecl":
+      case "SharedDecl":
+      case "AssignStmt":
+      case "ExprStmt":
+      case "ContinueStmt":
+      case "ReturnStmt":
+      case "StopStmt":
+      case "ErrorStopStmt":
+      case "SyncAllStmt":
+      case "SyncImagesStmt":
+      case "SyncMemoryStmt":
+      case "LockStmt":
+      case "UnlockStmt":
+      case "EventPostStmt":
+      case "EventWaitStmt":
+        return false;
       default:
-        return false; // a break inside a nested loop leaves that loop only
+        return assertNever(s);
     }
   });
 }

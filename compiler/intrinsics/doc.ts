@@ -4,6 +4,7 @@
 
 import { INTRINSICS, arityText } from "./catalogue.js";
 import type { Intrinsic, IntrinsicGroup, Lowering } from "./intrinsic.js";
+import { assertNever } from "../ast/visit.js";
 
 function loweringText(l: Lowering): string {
   switch (l.kind) {
@@ -17,6 +18,8 @@ function loweringText(l: Lowering): string {
       return `collective ${l.op}`;
     case "special":
       return "code generator";
+    default:
+      return assertNever(l);
   }
 }
 

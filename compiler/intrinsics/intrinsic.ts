@@ -7,6 +7,7 @@ import { ERROR, typeToString, type Type } from "../ast/types.js";
 import { Check, conversionHint } from "../diagnostics/catalogue-check.js";
 import type { MessageDef } from "../diagnostics/diagnostic.js";
 import type { AtomicOp, ReduceOp, Runtime } from "../../runtime/abi/abi.js";
+import { assertNever } from "../ast/visit.js";
 
 // ---------------------------------------------------------------------------------------------
 // What the checker gives an entry's check
@@ -126,6 +127,8 @@ function accepts(kind: ParamKind, t: Type): boolean {
       return t.tag === "int" || t.tag === "float";
     case "scalar":
       return t.tag === "int" || t.tag === "float" || t.tag === "bool" || t.tag === "string";
+    default:
+      return assertNever(kind);
   }
 }
 
@@ -166,8 +169,15 @@ function exprText(e: Expr): string {
       return `${e.callee.name}(...)`;
     case "Coindex":
       return `${exprText(e.base)}[...]`;
-    default:
+    case "IntLiteral":
+    case "FloatLiteral":
+    case "StringLiteral":
+    case "BoolLiteral":
+    case "Unary":
+    case "Binary":
       return "expression";
+    default:
+      return assertNever(e);
   }
 }
 

@@ -9,6 +9,7 @@
 // 0..extent-1 (< 2^31), the wrapped value the program computes is that same number.
 
 import { bin, num, type JsExpr } from "./lir.js";
+import { assertNever } from "../ast/visit.js";
 
 export interface Affine {
   /** Coefficient of each loop variable of the nest. */
@@ -92,8 +93,20 @@ export function expandInvariant(e: JsExpr, scope: NestScope, depth = 0): JsExpr 
       const args = e.args.map((a) => expandInvariant(a, scope, depth + 1));
       return args.every((a) => a !== null) ? { ...e, args: args as JsExpr[] } : null;
     }
-    default:
+    case "str":
+    case "bool":
+    case "index":
+    case "checked":
+    case "cond":
+    case "array":
+    case "object":
+    case "cast":
+    case "new":
+    case "null":
+    case "assignExpr":
       return null;
+    default:
+      return assertNever(e);
   }
 }
 
@@ -152,8 +165,20 @@ function affineOf(e: JsExpr, scope: NestScope, depth: number): Affine | null {
       return null;
     case "member":
       return asAtom(e, scope);
-    default:
+    case "str":
+    case "bool":
+    case "index":
+    case "checked":
+    case "cond":
+    case "array":
+    case "object":
+    case "cast":
+    case "new":
+    case "null":
+    case "assignExpr":
       return null;
+    default:
+      return assertNever(e);
   }
 }
 

@@ -9,6 +9,7 @@
 import { affineForm, atomTerms, expandInvariant, sumOf, times, type Affine, type NestScope } from "./affine-index.js";
 import { add, bin, bool, id, isTrivial, num, sameExpr, sub, type CheckedAccess, type CountedFor, type JsExpr, type JsStmt } from "./lir.js";
 import { forEachExpr, forEachStmt, mapExprs } from "./lir-walk.js";
+import { assertNever } from "../ast/visit.js";
 
 export interface HoistOptions {
   /** Top-level mutable scalars: a called user function may change them. */
@@ -42,8 +43,17 @@ function rewriteStmt(s: JsStmt, opts: HoistOptions): JsStmt {
       return { ...s, then: hoistBoundsChecks(s.then, opts), else: s.else && hoistBoundsChecks(s.else, opts) };
     case "tryFinally":
       return { ...s, body: hoistBoundsChecks(s.body, opts), fin: hoistBoundsChecks(s.fin, opts) };
-    default:
+    case "let":
+    case "expr":
+    case "assign":
+    case "break":
+    case "continue":
+    case "return":
+    case "marker":
+    case "comment":
       return s;
+    default:
+      return assertNever(s);
   }
 }
 
@@ -296,7 +306,20 @@ function isPure(e: JsExpr): boolean {
       return isPure(e.e);
     case "call":
       return e.fn.k === "member" && e.fn.obj.k === "id" && e.fn.obj.name === "Math" && e.fn.prop === "imul" && e.args.every(isPure);
-    default:
+    case "str":
+    case "bool":
+    case "member":
+    case "index":
+    case "checked":
+    case "cond":
+    case "array":
+    case "object":
+    case "cast":
+    case "new":
+    case "null":
+    case "assignExpr":
       return false;
+    default:
+      return assertNever(e);
   }
 }

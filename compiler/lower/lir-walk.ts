@@ -3,6 +3,7 @@
 // function declarations excluded) and a bottom-up expression rewriter that copies what it changes.
 
 import type { JsExpr, JsStmt } from "./lir.js";
+import { assertNever } from "../ast/visit.js";
 
 /** The direct sub-expressions of `e`. */
 function childrenOf(e: JsExpr): JsExpr[] {
@@ -30,8 +31,14 @@ function childrenOf(e: JsExpr): JsExpr[] {
       return e.props.map(([, v]) => v);
     case "assignExpr":
       return [e.target, e.value];
-    default:
+    case "num":
+    case "str":
+    case "bool":
+    case "id":
+    case "null":
       return [];
+    default:
+      return assertNever(e);
   }
 }
 
@@ -70,8 +77,17 @@ export function forEachExpr(stmts: JsStmt[], f: (e: JsExpr) => void): void {
         visit(s.test);
         visit(s.update);
         break;
-      default:
+      // no expressions of their own (a `for`'s init is a statement; `fn`s are not entered)
+      case "block":
+      case "tryFinally":
+      case "break":
+      case "continue":
+      case "fn":
+      case "marker":
+      case "comment":
         break;
+      default:
+        return assertNever(s);
     }
   });
 }
@@ -98,8 +114,19 @@ export function forEachStmt(stmts: JsStmt[], f: (s: JsStmt) => void): void {
         forEachStmt(s.body, f);
         forEachStmt(s.fin, f);
         break;
-      default:
+      // no statements inside (a nested `fn` is a scope of its own: not entered)
+      case "let":
+      case "expr":
+      case "assign":
+      case "break":
+      case "continue":
+      case "return":
+      case "fn":
+      case "marker":
+      case "comment":
         break;
+      default:
+        return assertNever(s);
     }
   }
 }
@@ -135,8 +162,14 @@ export function mapExprs(stmts: JsStmt[], rewrite: (e: JsExpr, original: JsExpr)
         return f({ ...e, props: e.props.map(([k, v]) => [k, ex(v)] as [string, JsExpr]) });
       case "assignExpr":
         return f({ ...e, target: ex(e.target), value: ex(e.value) });
-      default:
+      case "num":
+      case "str":
+      case "bool":
+      case "id":
+      case "null":
         return f(e);
+      default:
+        return assertNever(e);
     }
   };
   const opt = (e: JsExpr | null): JsExpr | null => (e ? ex(e) : null);
@@ -162,8 +195,14 @@ export function mapExprs(stmts: JsStmt[], rewrite: (e: JsExpr, original: JsExpr)
         return { ...s, body: s.body.map(st) };
       case "tryFinally":
         return { ...s, body: s.body.map(st), fin: s.fin.map(st) };
-      default:
+      case "break":
+      case "continue":
+      case "fn": // a scope of its own: left alone
+      case "marker":
+      case "comment":
         return s;
+      default:
+        return assertNever(s);
     }
   };
   return stmts.map(st);
