@@ -6,7 +6,7 @@ import type { CodeBlockWriter } from "ts-morph";
 import type { CountedFor, JsExpr, JsStmt } from "../lower/lir.js";
 import { assertNever } from "../ast/visit.js";
 
-const EQUALITY = new Set(["===", "!==", "==", "!="]);
+const EQUALITY: ReadonlySet<string> = new Set(["===", "!==", "==", "!="]);
 
 export class LirPrinter {
   /** Helpers the printed code calls (`$ck1`, `$ck2`), besides those the lowering recorded. */

@@ -110,13 +110,13 @@ export interface Intrinsic {
 /** What a declaratively-typed parameter accepts. `float` accepts int too (implicit widening). */
 export type ParamKind = "int" | "float" | "numeric" | "scalar";
 
-const KIND_TEXT: Record<ParamKind, string> = {
+const KIND_TEXT: Readonly<Record<ParamKind, string>> = {
   int: "'int'",
   float: "'float' (or 'int')",
   numeric: "'int' or 'float'",
   scalar: "a scalar (int, float, bool or string)",
 };
-const KIND_TYPE: Record<ParamKind, string> = { int: "int", float: "float", numeric: "float", scalar: "string" };
+const KIND_TYPE: Readonly<Record<ParamKind, string>> = { int: "int", float: "float", numeric: "float", scalar: "string" };
 
 function accepts(kind: ParamKind, t: Type): boolean {
   switch (kind) {

@@ -53,9 +53,9 @@ function scale(a: Affine, k: number): Affine {
 const isMathImul = (e: JsExpr): e is Extract<JsExpr, { k: "call" }> =>
   e.k === "call" && e.fn.k === "member" && e.fn.obj.k === "id" && e.fn.obj.name === "Math" && e.fn.prop === "imul";
 
-const PURE_BINARY = new Set(["+", "-", "*", "/", "%", "|", "&", "^", "<<", ">>", ">>>"]);
+const PURE_BINARY: ReadonlySet<string> = new Set(["+", "-", "*", "/", "%", "|", "&", "^", "<<", ">>", ">>>"]);
 /** Operators whose result is always an int32 (so the value may serve as an atom). */
-const INT32_BINARY = new Set(["|", "&", "^", "<<", ">>"]);
+const INT32_BINARY: ReadonlySet<string> = new Set(["|", "&", "^", "<<", ">>"]);
 
 /**
  * `e` with every body-local definition replaced by its initialiser, if the result is pure and

@@ -35,7 +35,7 @@ interface Scope {
   fresh: Set<string>;
 }
 
-const SCALAR_TYPES = new Set(["number", "boolean", "string"]);
+const SCALAR_TYPES: ReadonlySet<string> = new Set(["number", "boolean", "string"]);
 
 export function outlineLoops(main: JsStmt[], opts: OutlineOptions): JsStmt[] {
   const emitted: JsStmt[] = [];
