@@ -29,6 +29,33 @@ export function assertNever(x: never): never {
   throw new Error(`internal: unexpected ${kind === undefined ? JSON.stringify(x) : `kind '${String(kind)}'`}`);
 }
 
+/**
+ * Whether each expression kind is a designator: it designates something by name (a variable, an
+ * element or a section, a call, a remote reference); the others are values computed from their
+ * parts (literals, operators). A table over every kind, so a kind added to nodes.ts must be placed.
+ */
+const DESIGNATOR = {
+  Name: true,
+  Apply: true,
+  Coindex: true,
+  IntLiteral: false,
+  FloatLiteral: false,
+  StringLiteral: false,
+  BoolLiteral: false,
+  Unary: false,
+  Binary: false,
+} as const satisfies Record<A.Expr["kind"], boolean>;
+
+/** The kinds whose entry above is true. */
+export type Designator = Extract<A.Expr, { kind: KindsWhere<typeof DESIGNATOR, true> }>;
+
+/** The keys of a table whose value is `value`. */
+export type KindsWhere<Table, Value> = { [K in keyof Table]: Table[K] extends Value ? K : never }[keyof Table];
+
+export function isDesignator(e: A.Expr): e is Designator {
+  return DESIGNATOR[e.kind];
+}
+
 type Child = Node | null | undefined;
 
 /**

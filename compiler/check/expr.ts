@@ -9,7 +9,7 @@ import { arityText, lookupIntrinsic } from "../intrinsics/catalogue.js";
 import type { DataReference, IntrinsicArg, IntrinsicServices } from "../intrinsics/intrinsic.js";
 import type { Checker } from "./context.js";
 import { binaryResult, operatorRule, unaryResult, unaryRule, valueType, scalarAssignable, isScalarTag } from "./typeops.js";
-import { assertNever } from "../ast/visit.js";
+import { assertNever, isDesignator } from "../ast/visit.js";
 
 function set(e: Expr, t: Type): Type {
   e.type = t;
@@ -381,6 +381,7 @@ export function referenceOf(cx: Checker, e: Expr): DataReference | null {
     if (s.kind === "function") return null;
     return { name: s.name, symbolKind: s.kind, declared: s.type, form, coindexed };
   };
+  if (!isDesignator(e)) return null; // a value, not data
   switch (e.kind) {
     case "Name":
       return fromName(e, "whole", false);
@@ -391,13 +392,6 @@ export function referenceOf(cx: Checker, e: Expr): DataReference | null {
       if (e.base.kind === "Name") return fromName(e.base, "whole", true);
       if (e.base.role !== "element" && e.base.role !== "section") return null;
       return fromName(e.base.callee, e.base.role, true);
-    case "IntLiteral":
-    case "FloatLiteral":
-    case "StringLiteral":
-    case "BoolLiteral":
-    case "Unary":
-    case "Binary":
-      return null; // values, not data
     default:
       return assertNever(e);
   }

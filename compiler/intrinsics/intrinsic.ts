@@ -3,11 +3,11 @@
 // definitions and the ABI's operation names; gives the types and helpers of compiler/intrinsics.
 
 import type { Expr, Span, SymbolKind } from "../ast/nodes.js";
-import { ERROR, typeToString, type Type } from "../ast/types.js";
+import { ERROR, INT, typeToString, type Type } from "../ast/types.js";
 import { Check, conversionHint } from "../diagnostics/catalogue-check.js";
 import type { MessageDef } from "../diagnostics/diagnostic.js";
 import type { AtomicOp, ReduceOp, Runtime } from "../../runtime/abi/abi.js";
-import { assertNever } from "../ast/visit.js";
+import { assertNever, isDesignator } from "../ast/visit.js";
 
 // ---------------------------------------------------------------------------------------------
 // What the checker gives an entry's check
@@ -162,6 +162,7 @@ export function describe(arg: IntrinsicArg, ref: DataReference | null): string {
 
 /** A short rendering of a reference expression for messages: `c(i)[p]`, `s`, `x(...)`. */
 function exprText(e: Expr): string {
+  if (!isDesignator(e)) return "expression";
   switch (e.kind) {
     case "Name":
       return e.name;
@@ -169,13 +170,6 @@ function exprText(e: Expr): string {
       return `${e.callee.name}(...)`;
     case "Coindex":
       return `${exprText(e.base)}[...]`;
-    case "IntLiteral":
-    case "FloatLiteral":
-    case "StringLiteral":
-    case "BoolLiteral":
-    case "Unary":
-    case "Binary":
-      return "expression";
     default:
       return assertNever(e);
   }
@@ -211,3 +205,29 @@ export function declarative(
   };
 }
 
+
+/**
+ * An intrinsic of one argument that names data of a given form (`fits`), lowered by the code
+ * generator, giving an int; a wrong argument is reported by `complain` (once the argument itself
+ * is free of errors).
+ */
+export function dataQuery(
+  entry: Pick<Intrinsic, "name" | "group" | "signature" | "summary" | "pure">,
+  fits: (ref: DataReference) => boolean,
+  complain: (call: IntrinsicCall, arg: IntrinsicArg, ref: DataReference | null) => void,
+): Intrinsic {
+  return {
+    ...entry,
+    minArgs: 1,
+    maxArgs: 1,
+    check(call) {
+      const arg = call.args[0]!;
+      if (arg.type.tag === "error") return INT;
+      const ref = call.services.reference(arg.expr);
+      if (!ref || !fits(ref)) complain(call, arg, ref);
+      return INT;
+    },
+    lowering: { kind: "special" },
+    invariant: false,
+  };
+}

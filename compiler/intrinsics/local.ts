@@ -4,7 +4,7 @@
 
 import { FLOAT, INT, STRING, VOID, ERROR, typeToString, type Type } from "../ast/types.js";
 import { Check } from "../diagnostics/catalogue-check.js";
-import { anyError, declarative, describe, expectArg, type Intrinsic, type IntrinsicCall } from "./intrinsic.js";
+import { anyError, dataQuery, declarative, describe, expectArg, type Intrinsic, type IntrinsicCall } from "./intrinsic.js";
 
 // ---------------------------------------------------------------------------------------------
 // Math (§5.6)
@@ -147,32 +147,23 @@ export const arrays: readonly Intrinsic[] = [
   arrayReduction("sum", "Sum of the elements (0 for an empty array)."),
   arrayReduction("minval", "Smallest element (an empty array is a runtime error)."),
   arrayReduction("maxval", "Largest element (an empty array is a runtime error)."),
-  {
-    name: "owner",
-    group: "arrays",
-    signature: "owner(x(i): shared-array element) -> int",
-    summary: "The image that owns a shared-array element.",
-    minArgs: 1,
-    maxArgs: 1,
-    check(call) {
-      const arg = call.args[0]!;
-      if (arg.type.tag === "error") return INT;
-      const ref = call.services.reference(arg.expr);
-      const d = ref?.declared;
-      if (!ref || !d || d.tag !== "array" || d.storage !== "shared" || ref.form !== "element" || ref.coindexed) {
-        call.services.report(
-          Check.intrinsicArgument,
-          arg.expr.span,
-          call.name,
-          `takes a shared-array element, as in owner(x(i)), found ${describe(arg, ref)}`,
-        );
-      }
-      return INT;
+  dataQuery(
+    {
+      name: "owner",
+      group: "arrays",
+      signature: "owner(x(i): shared-array element) -> int",
+      summary: "The image that owns a shared-array element.",
+      pure: true,
     },
-    lowering: { kind: "special" },
-    invariant: false,
-    pure: true,
-  },
+    (ref) => ref.declared.tag === "array" && ref.declared.storage === "shared" && ref.form === "element" && !ref.coindexed,
+    (call, arg, ref) =>
+      call.services.report(
+        Check.intrinsicArgument,
+        arg.expr.span,
+        call.name,
+        `takes a shared-array element, as in owner(x(i)), found ${describe(arg, ref)}`,
+      ),
+  ),
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 import { INT, VOID, typeToString } from "../ast/types.js";
 import { Check } from "../diagnostics/catalogue-check.js";
 import type { AtomicOp, ReduceOp } from "../../runtime/abi/abi.js";
-import { declarative, describe, expectArg, type Intrinsic, type IntrinsicCall } from "./intrinsic.js";
+import { dataQuery, declarative, describe, expectArg, type Intrinsic, type IntrinsicCall } from "./intrinsic.js";
 
 // ---------------------------------------------------------------------------------------------
 // Images, events
@@ -17,26 +17,17 @@ export const images: readonly Intrinsic[] = [
     invariant: true,
     pure: true,
   }),
-  {
-    name: "event_query",
-    group: "images",
-    signature: "event_query(e: event[*]) -> int",
-    summary: "This image's count of event `e` (its own event, no image selector). Not an image control statement.",
-    minArgs: 1,
-    maxArgs: 1,
-    check(call) {
-      const arg = call.args[0]!;
-      if (arg.type.tag === "error") return INT;
-      const ref = call.services.reference(arg.expr);
-      if (!ref || ref.declared.tag !== "event" || ref.coindexed) {
-        call.services.report(Check.ownEventOperand, arg.expr.span, "'event_query'", describe(arg, ref));
-      }
-      return INT;
+  dataQuery(
+    {
+      name: "event_query",
+      group: "images",
+      signature: "event_query(e: event[*]) -> int",
+      summary: "This image's count of event `e` (its own event, no image selector). Not an image control statement.",
+      pure: false,
     },
-    lowering: { kind: "special" },
-    invariant: false,
-    pure: false,
-  },
+    (ref) => ref.declared.tag === "event" && !ref.coindexed,
+    (call, arg, ref) => call.services.report(Check.ownEventOperand, arg.expr.span, "'event_query'", describe(arg, ref)),
+  ),
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@
 // small, so the exact value is a double without rounding; when a guard proves it lies in
 // 0..extent-1 (< 2^31), the wrapped value the program computes is that same number.
 
-import { bin, num, type JsExpr } from "./lir.js";
+import { bin, isArithmetic, num, type JsExpr } from "./lir.js";
 import { assertNever } from "../ast/visit.js";
 
 export interface Affine {
@@ -62,7 +62,7 @@ const INT32_BINARY: ReadonlySet<string> = new Set(["|", "&", "^", "<<", ">>"]);
  * loop-invariant (so it may be evaluated once before the nest); otherwise null.
  */
 export function expandInvariant(e: JsExpr, scope: NestScope, depth = 0): JsExpr | null {
-  if (depth > 32) return null;
+  if (depth > 32 || !isArithmetic(e)) return null;
   switch (e.k) {
     case "num":
       return e;
@@ -93,18 +93,6 @@ export function expandInvariant(e: JsExpr, scope: NestScope, depth = 0): JsExpr 
       const args = e.args.map((a) => expandInvariant(a, scope, depth + 1));
       return args.every((a) => a !== null) ? { ...e, args: args as JsExpr[] } : null;
     }
-    case "str":
-    case "bool":
-    case "index":
-    case "checked":
-    case "cond":
-    case "array":
-    case "object":
-    case "cast":
-    case "new":
-    case "null":
-    case "assignExpr":
-      return null;
     default:
       return assertNever(e);
   }
@@ -132,7 +120,7 @@ export function affineForm(e: JsExpr, scope: NestScope): Affine | null {
 }
 
 function affineOf(e: JsExpr, scope: NestScope, depth: number): Affine | null {
-  if (depth > 32) return null;
+  if (depth > 32 || !isArithmetic(e)) return null;
   const sub = (x: JsExpr) => affineOf(x, scope, depth + 1);
   switch (e.k) {
     case "num":
@@ -165,18 +153,6 @@ function affineOf(e: JsExpr, scope: NestScope, depth: number): Affine | null {
       return null;
     case "member":
       return asAtom(e, scope);
-    case "str":
-    case "bool":
-    case "index":
-    case "checked":
-    case "cond":
-    case "array":
-    case "object":
-    case "cast":
-    case "new":
-    case "null":
-    case "assignExpr":
-      return null;
     default:
       return assertNever(e);
   }

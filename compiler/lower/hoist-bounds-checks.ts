@@ -7,7 +7,7 @@
 // copy runs whenever the proof fails, so an error still happens at the right iteration.
 
 import { affineForm, atomTerms, expandInvariant, sumOf, times, type Affine, type NestScope } from "./affine-index.js";
-import { add, bin, bool, id, isTrivial, num, sameExpr, sub, type CheckedAccess, type CountedFor, type JsExpr, type JsStmt } from "./lir.js";
+import { add, bin, bool, id, isArithmetic, isLeafStmt, isTrivial, num, sameExpr, sub, type CheckedAccess, type CountedFor, type JsExpr, type JsStmt } from "./lir.js";
 import { forEachExpr, forEachStmt, mapExprs } from "./lir-walk.js";
 import { assertNever } from "../ast/visit.js";
 
@@ -25,6 +25,7 @@ export function hoistBoundsChecks(stmts: JsStmt[], opts: HoistOptions): JsStmt[]
 }
 
 function rewriteStmt(s: JsStmt, opts: HoistOptions): JsStmt {
+  if (isLeafStmt(s)) return s;
   switch (s.k) {
     case "countedFor": {
       if (s.user && !containsLoop(s.body)) return versionNest([s], { ...s, user: false }, opts) ?? s;
@@ -43,15 +44,6 @@ function rewriteStmt(s: JsStmt, opts: HoistOptions): JsStmt {
       return { ...s, then: hoistBoundsChecks(s.then, opts), else: s.else && hoistBoundsChecks(s.else, opts) };
     case "tryFinally":
       return { ...s, body: hoistBoundsChecks(s.body, opts), fin: hoistBoundsChecks(s.fin, opts) };
-    case "let":
-    case "expr":
-    case "assign":
-    case "break":
-    case "continue":
-    case "return":
-    case "marker":
-    case "comment":
-      return s;
     default:
       return assertNever(s);
   }
@@ -296,6 +288,7 @@ function compare(op: ">=" | "<" | "<=", a: JsExpr, b: JsExpr): JsExpr {
 
 /** Arithmetic on names and literals only: evaluating it can neither fail nor have an effect. */
 function isPure(e: JsExpr): boolean {
+  if (!isArithmetic(e)) return false;
   switch (e.k) {
     case "num":
     case "id":
@@ -306,19 +299,8 @@ function isPure(e: JsExpr): boolean {
       return isPure(e.e);
     case "call":
       return e.fn.k === "member" && e.fn.obj.k === "id" && e.fn.obj.name === "Math" && e.fn.prop === "imul" && e.args.every(isPure);
-    case "str":
-    case "bool":
     case "member":
-    case "index":
-    case "checked":
-    case "cond":
-    case "array":
-    case "object":
-    case "cast":
-    case "new":
-    case "null":
-    case "assignExpr":
-      return false;
+      return false; // a property read is not among the forms known to be safe
     default:
       return assertNever(e);
   }

@@ -42,6 +42,48 @@ function childrenOf(e: JsExpr): JsExpr[] {
   }
 }
 
+/** A statement's own expressions, and the statement lists inside it. */
+interface Parts {
+  exprs: readonly (JsExpr | null | undefined)[];
+  lists: readonly JsStmt[][];
+}
+
+const NO_PARTS: Parts = { exprs: [], lists: [] };
+
+/** The parts of `s`, in source order. A nested `fn` is a scope of its own: its body is not a part. */
+function partsOf(s: JsStmt): Parts {
+  switch (s.k) {
+    case "let":
+      return { exprs: [s.init], lists: [] };
+    case "expr":
+      return { exprs: [s.e], lists: [] };
+    case "assign":
+      return { exprs: [s.target, s.value], lists: [] };
+    case "return":
+      return { exprs: [s.e], lists: [] };
+    case "if":
+      return { exprs: [s.c], lists: s.else ? [s.then, s.else] : [s.then] };
+    case "while":
+      return { exprs: [s.c], lists: [s.body] };
+    case "countedFor":
+      return { exprs: [s.lo, s.hi, s.step], lists: [s.body] };
+    case "for":
+      return { exprs: [s.test, s.update], lists: s.init ? [[s.init], s.body] : [s.body] };
+    case "block":
+      return { exprs: [], lists: [s.body] };
+    case "tryFinally":
+      return { exprs: [], lists: [s.body, s.fin] };
+    case "break":
+    case "continue":
+    case "fn":
+    case "marker":
+    case "comment":
+      return NO_PARTS;
+    default:
+      return assertNever(s);
+  }
+}
+
 /** Calls `f` on every expression of `stmts`, outer before inner; does not enter nested `fn`s. */
 export function forEachExpr(stmts: JsStmt[], f: (e: JsExpr) => void): void {
   const visit = (e: JsExpr | null | undefined): void => {
@@ -49,85 +91,14 @@ export function forEachExpr(stmts: JsStmt[], f: (e: JsExpr) => void): void {
     f(e);
     childrenOf(e).forEach(visit);
   };
-  forEachStmt(stmts, (s) => {
-    switch (s.k) {
-      case "let":
-        visit(s.init);
-        break;
-      case "expr":
-        visit(s.e);
-        break;
-      case "assign":
-        visit(s.target);
-        visit(s.value);
-        break;
-      case "if":
-      case "while":
-        visit(s.c);
-        break;
-      case "return":
-        visit(s.e);
-        break;
-      case "countedFor":
-        visit(s.lo);
-        visit(s.hi);
-        visit(s.step);
-        break;
-      case "for":
-        visit(s.test);
-        visit(s.update);
-        break;
-      // no expressions of their own (a `for`'s init is a statement; `fn`s are not entered)
-      case "block":
-      case "tryFinally":
-      case "break":
-      case "continue":
-      case "fn":
-      case "marker":
-      case "comment":
-        break;
-      default:
-        return assertNever(s);
-    }
-  });
+  forEachStmt(stmts, (s) => partsOf(s).exprs.forEach(visit));
 }
 
 /** Calls `f` on every statement of `stmts` and of the blocks inside them, except nested `fn`s. */
 export function forEachStmt(stmts: JsStmt[], f: (s: JsStmt) => void): void {
   for (const s of stmts) {
     f(s);
-    switch (s.k) {
-      case "if":
-        forEachStmt(s.then, f);
-        if (s.else) forEachStmt(s.else, f);
-        break;
-      case "countedFor":
-      case "while":
-      case "block":
-        forEachStmt(s.body, f);
-        break;
-      case "for":
-        if (s.init) forEachStmt([s.init], f);
-        forEachStmt(s.body, f);
-        break;
-      case "tryFinally":
-        forEachStmt(s.body, f);
-        forEachStmt(s.fin, f);
-        break;
-      // no statements inside (a nested `fn` is a scope of its own: not entered)
-      case "let":
-      case "expr":
-      case "assign":
-      case "break":
-      case "continue":
-      case "return":
-      case "fn":
-      case "marker":
-      case "comment":
-        break;
-      default:
-        return assertNever(s);
-    }
+    for (const list of partsOf(s).lists) forEachStmt(list, f);
   }
 }
 

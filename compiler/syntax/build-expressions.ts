@@ -21,6 +21,28 @@ export const MISSING_NAME = "<missing>";
  */
 export const MAX_EXPRESSION_DEPTH = 1000;
 
+/** Compiles only when T has an entry for every kind of K. */
+type EveryKind<K extends string, T extends Record<K, string>> = T;
+
+/**
+ * The method below that builds each expression kind. The compiler checks that every kind of
+ * nodes.ts is named, so a kind added there does not compile until a method here builds it.
+ */
+export type ExpressionBuilders = EveryKind<
+  A.Expr["kind"],
+  {
+    IntLiteral: "primary";
+    FloatLiteral: "primary";
+    StringLiteral: "primary";
+    BoolLiteral: "primary";
+    Name: "primary, reference, missing";
+    Unary: "prefixed";
+    Binary: "rank";
+    Apply: "apply";
+    Coindex: "reference";
+  }
+>;
+
 /** Builds expressions for one program; its state (the depth of each node built) is its own. */
 export class ExpressionBuilder {
   /**

@@ -5,7 +5,7 @@
 
 import type { CstNode, IToken } from "chevrotain";
 import type * as A from "../ast/nodes.js";
-import { assertNever } from "../ast/visit.js";
+import { assertNever, isDesignator } from "../ast/visit.js";
 import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
 import { Syntax } from "../diagnostics/catalogue-syntax.js";
 import type { Span } from "../diagnostics/span.js";
@@ -142,22 +142,16 @@ function isStatementRule(key: string): key is StatementRule {
 
 /**
  * What an expression can be at the start of a statement: the target of an assignment, and a call
- * standing alone. Every expression kind is decided here, so a new kind must say what it may be.
+ * standing alone. Only designators can be either (compiler/ast/visit.ts).
  */
 function statementRole(e: A.Expr): { assignable: boolean; call: boolean } {
+  if (!isDesignator(e)) return { assignable: false, call: false };
   switch (e.kind) {
     case "Name":
     case "Coindex":
       return { assignable: true, call: false };
     case "Apply": // a call, or an element or section (the checker tells which)
       return { assignable: true, call: true };
-    case "IntLiteral":
-    case "FloatLiteral":
-    case "StringLiteral":
-    case "BoolLiteral":
-    case "Unary":
-    case "Binary":
-      return { assignable: false, call: false };
     default:
       return assertNever(e);
   }

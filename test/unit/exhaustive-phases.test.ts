@@ -32,7 +32,6 @@ const PROBES = [
       "compiler/syntax/cst-to-ast.ts",
       "compiler/check/stmt.ts",
       "compiler/check/typed-listing.ts",
-      "compiler/lower/invariance.ts",
       "compiler/lower/lower-statements.ts",
     ],
   },
@@ -40,12 +39,10 @@ const PROBES = [
     name: "ProbeExpr",
     files: [
       "compiler/ast/visit.ts",
-      "compiler/syntax/cst-to-ast.ts",
+      "compiler/syntax/build-expressions.ts",
       "compiler/check/expr.ts",
       "compiler/check/fold.ts",
-      "compiler/check/stmt.ts",
       "compiler/check/typed-listing.ts",
-      "compiler/intrinsics/intrinsic.ts",
       "compiler/lower/invariance.ts",
       "compiler/lower/lower-expressions.ts",
       "compiler/lower/lower-sections.ts",
@@ -54,6 +51,7 @@ const PROBES = [
   {
     name: "probeJsStmt",
     files: [
+      "compiler/lower/lir.ts",
       "compiler/lower/lir-walk.ts",
       "compiler/lower/hoist-bounds-checks.ts",
       "compiler/lower/outline-loops.ts",
@@ -62,13 +60,7 @@ const PROBES = [
   },
   {
     name: "probeJsExpr",
-    files: [
-      "compiler/lower/lir-walk.ts",
-      "compiler/lower/affine-index.ts",
-      "compiler/lower/hoist-bounds-checks.ts",
-      "compiler/lower/outline-loops.ts",
-      "compiler/emit/print-lir.ts",
-    ],
+    files: ["compiler/lower/lir.ts", "compiler/lower/lir-walk.ts", "compiler/lower/outline-loops.ts", "compiler/emit/print-lir.ts"],
   },
 ];
 
