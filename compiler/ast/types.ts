@@ -1,6 +1,6 @@
 // Semantic types, as the checker computes them and the lowering/emission passes read them.
-// Consumes nothing; gives the Type union, constructors and a printer used in diagnostics
-// ("expected 'float', found 'bool'").
+// Consumes nothing but assertNever; gives the Type union, constructors and a printer used in
+// diagnostics ("expected 'float', found 'bool'").
 
 import { assertNever } from "./visit.js";
 

@@ -1,6 +1,7 @@
 // The lowered form ("LIR"): a small JavaScript-level tree that the lowering passes produce from
-// the typed AST and compiler/emit prints as TypeScript. Consumes nothing; gives the node types and
-// constructors. Every name in it is already a mangled JS name; every runtime call is explicit.
+// the typed AST and compiler/emit prints as TypeScript. Consumes nothing; gives the node types,
+// their families and constructors. Every name in it is already a mangled JS name; every runtime
+// call is explicit.
 
 import type { KindsWhere } from "../ast/visit.js";
 
