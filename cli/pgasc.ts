@@ -82,10 +82,10 @@ function compilerStamp(): string {
       else if (entry.name.endsWith(".js")) hash.update(`${entry.name}:${statSync(p).mtimeMs}`);
     }
   };
-  for (const part of ["compiler", "stdlib"]) {
-    const dir = join(here, "..", part);
-    if (existsSync(dir)) walk(dir);
-  }
+  // the compiler, and the 32-bit arithmetic its constant folding shares with the runtime
+  walk(join(here, "..", "compiler"));
+  const int32 = join(here, "..", "runtime", "support", "int32.js");
+  if (existsSync(int32)) hash.update(`int32.js:${statSync(int32).mtimeMs}`);
   return hash.digest("hex").slice(0, 16);
 }
 

@@ -7,13 +7,13 @@ import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createSyntaxDiagramsCode } from "../compiler/syntax/chevrotain.js";
-import { parser } from "../compiler/syntax/parser.js";
+import { withParser } from "../compiler/syntax/parser.js";
 
 /** The diagram page, with chevrotain's scripts and stylesheet inlined (no CDN needed to view it). */
 export function diagramsHtml(): string {
   const diagramsDir = join(chevrotainPackageDir(), "diagrams");
   // Local placeholders, then each reference is replaced by the file's contents.
-  const html = createSyntaxDiagramsCode(parser.getSerializedGastProductions(), {
+  const html = createSyntaxDiagramsCode(withParser((parser) => parser.getSerializedGastProductions()), {
     resourceBase: "local:",
     css: "local:diagrams.css",
   });

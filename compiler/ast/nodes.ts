@@ -397,7 +397,7 @@ export interface ApplyExpr extends ExprBase {
   /**
    * checker:
    *  - "call": a user function (callee.symbol is the FnDecl's symbol)
-   *  - "intrinsic": an entry of stdlib's catalogue (`intrinsic` holds its name)
+   *  - "intrinsic": an entry of the intrinsic catalogue (compiler/intrinsics) (`intrinsic` holds its name)
    *  - "element": every arg is a scalar index: one element of an array/coarray/shared array
    *  - "section": at least one arg is a Slice: a rectangular part of an array
    */

@@ -1,6 +1,8 @@
 // Semantic types, as the checker computes them and the lowering/emission passes read them.
-// Consumes nothing; gives the Type union, constructors and a printer used in diagnostics
-// ("expected 'float', found 'bool'").
+// Consumes nothing but assertNever; gives the Type union, constructors and a printer used in
+// diagnostics ("expected 'float', found 'bool'").
+
+import { assertNever } from "./visit.js";
 
 export type ScalarTag = "int" | "float" | "bool" | "string";
 
@@ -28,12 +30,14 @@ export type Type =
   | { tag: "array"; elem: ScalarTag; rank: 1 | 2; storage: Storage }
   | { tag: "function"; params: Type[]; result: Type };
 
-export const INT: Type = { tag: "int" };
-export const FLOAT: Type = { tag: "float" };
-export const BOOL: Type = { tag: "bool" };
-export const STRING: Type = { tag: "string" };
-export const VOID: Type = { tag: "void" };
-export const ERROR: Type = { tag: "error" };
+// Shared by every program compiled in the process (the checker puts them on many nodes), so frozen:
+// no phase can change one for every other build.
+export const INT: Type = Object.freeze({ tag: "int" });
+export const FLOAT: Type = Object.freeze({ tag: "float" });
+export const BOOL: Type = Object.freeze({ tag: "bool" });
+export const STRING: Type = Object.freeze({ tag: "string" });
+export const VOID: Type = Object.freeze({ tag: "void" });
+export const ERROR: Type = Object.freeze({ tag: "error" });
 
 export function scalar(tag: ScalarTag): Type {
   return { tag };
@@ -68,7 +72,14 @@ export function typeToString(t: Type): string {
     }
     case "function":
       return `fn(${t.params.map(typeToString).join(", ")}) -> ${typeToString(t.result)}`;
-    default:
+    case "int":
+    case "float":
+    case "bool":
+    case "string":
+    case "void":
+    case "error":
       return t.tag;
+    default:
+      return assertNever(t);
   }
 }

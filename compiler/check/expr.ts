@@ -5,9 +5,11 @@
 import type { ApplyExpr, Arg, CoindexExpr, Expr, IntLiteral, NameExpr, Symbol } from "../ast/nodes.js";
 import { arrayOf, ERROR, FLOAT, INT, typeToString, VOID, type Type } from "../ast/types.js";
 import { Check, conversionHint } from "../diagnostics/catalogue-check.js";
-import { arityText, lookupIntrinsic, type DataReference, type IntrinsicArg, type IntrinsicServices } from "../../stdlib/intrinsics.js";
+import { arityText, lookupIntrinsic } from "../intrinsics/catalogue.js";
+import type { DataReference, IntrinsicArg, IntrinsicServices } from "../intrinsics/intrinsic.js";
 import type { Checker } from "./context.js";
 import { binaryResult, operatorRule, unaryResult, unaryRule, valueType, scalarAssignable, isScalarTag } from "./typeops.js";
+import { assertNever, isDesignator } from "../ast/visit.js";
 
 function set(e: Expr, t: Type): Type {
   e.type = t;
@@ -43,6 +45,8 @@ export function describeSymbol(s: Symbol): string {
         default:
           return "a variable";
       }
+    default:
+      return assertNever(s.kind);
   }
 }
 
@@ -99,6 +103,8 @@ export function checkExpr(cx: Checker, e: Expr, allowFunctionName = false): Type
       return checkApply(cx, e);
     case "Coindex":
       return checkCoindex(cx, e);
+    default:
+      return assertNever(e);
   }
 }
 
@@ -367,7 +373,7 @@ function servicesFor(cx: Checker): IntrinsicServices {
   };
 }
 
-/** What an already-checked expression designates when it names data (see stdlib DataReference). */
+/** What an already-checked expression designates when it names data (see DataReference in compiler/intrinsics). */
 export function referenceOf(cx: Checker, e: Expr): DataReference | null {
   const fromName = (n: NameExpr, form: DataReference["form"], coindexed: boolean): DataReference | null => {
     if (n.symbol === undefined) return null;
@@ -375,6 +381,7 @@ export function referenceOf(cx: Checker, e: Expr): DataReference | null {
     if (s.kind === "function") return null;
     return { name: s.name, symbolKind: s.kind, declared: s.type, form, coindexed };
   };
+  if (!isDesignator(e)) return null; // a value, not data
   switch (e.kind) {
     case "Name":
       return fromName(e, "whole", false);
@@ -386,7 +393,7 @@ export function referenceOf(cx: Checker, e: Expr): DataReference | null {
       if (e.base.role !== "element" && e.base.role !== "section") return null;
       return fromName(e.base.callee, e.base.role, true);
     default:
-      return null;
+      return assertNever(e);
   }
 }
 

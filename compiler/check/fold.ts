@@ -3,8 +3,9 @@
 // Consumes typed expressions and the symbol table; gives folded values and offending subexpressions.
 
 import type { Expr, Symbol } from "../ast/nodes.js";
-import { lookupIntrinsic } from "../../stdlib/intrinsics.js";
-import { intDiv, intMod, intPow } from "../../stdlib/int32.js";
+import { lookupIntrinsic } from "../intrinsics/catalogue.js";
+import { intDiv, intMod, intPow } from "../../runtime/support/int32.js";
+import { assertNever } from "../ast/visit.js";
 
 export type ConstValue = number | boolean | string;
 
@@ -54,11 +55,13 @@ export function foldConstant(e: Expr, symbols: readonly Symbol[]): ConstValue | 
         case "max":
           return Math.max(...nums);
         default:
-          return undefined;
+          return undefined; // other intrinsics are not folded
       }
     }
+    case "Coindex":
+      return undefined; // a value of another image: known only at run time
     default:
-      return undefined;
+      return assertNever(e);
   }
 }
 
@@ -130,8 +133,11 @@ function foldBinary(e: Expr & { kind: "Binary" }, symbols: readonly Symbol[]): C
       return l > r;
     case ">=":
       return l >= r;
+    case "&&":
+    case "||":
+      return undefined; // on numbers: a type error, already reported
     default:
-      return undefined;
+      return assertNever(e.op);
   }
 }
 
@@ -192,5 +198,7 @@ export function findNonInvariant(
     }
     case "Coindex":
       return { expr: e, description: "a value read from another image" };
+    default:
+      return assertNever(e);
   }
 }

@@ -9,6 +9,7 @@ import type { Checker } from "./context.js";
 import { checkConstDecl, checkSharedDecl, checkVarDecl } from "./decl.js";
 import { checkApply, checkCoindex, checkExpr, checkInt, checkValue, describeSymbol, referenceOf } from "./expr.js";
 import { assignable, binaryResult, operatorRule, valueType } from "./typeops.js";
+import { assertNever, isDesignator } from "../ast/visit.js";
 
 export function checkBlock(cx: Checker, b: Block): void {
   cx.inScope(() => checkStatements(cx, b.body));
@@ -120,6 +121,8 @@ export function checkStmt(cx: Checker, s: Stmt): void {
       }
       return;
     }
+    default:
+      return assertNever(s);
   }
 }
 
@@ -218,6 +221,7 @@ function checkReturn(cx: Checker, value: Expr | null, span: Expr["span"]): void 
 
 /** A short rendering of an assignment target for messages. */
 function targetText(e: Expr): string {
+  if (!isDesignator(e)) return "the target"; // not a target: reported by checkTarget
   switch (e.kind) {
     case "Name":
       return `'${e.name}'`;
@@ -226,12 +230,16 @@ function targetText(e: Expr): string {
     case "Coindex":
       return `'${e.base.kind === "Name" ? e.base.name : e.base.callee.name}' on image [...]`;
     default:
-      return "the target";
+      return assertNever(e);
   }
 }
 
 /** Checks an assignment target; gives the value type stored there, or ERROR after reporting. */
 function checkTarget(cx: Checker, target: Expr): Type {
+  if (!isDesignator(target)) {
+    checkExpr(cx, target);
+    return fail(cx.report(Check.notAssignable, target.span, "this expression"));
+  }
   switch (target.kind) {
     case "Name": {
       const s = cx.lookup(target.name);
@@ -256,8 +264,7 @@ function checkTarget(cx: Checker, target: Expr): Type {
       return t;
     }
     default:
-      checkExpr(cx, target);
-      return fail(cx.report(Check.notAssignable, target.span, "this expression"));
+      return assertNever(target);
   }
 }
 
@@ -300,43 +307,66 @@ function checkAssign(cx: Checker, s: AssignStmt): void {
 
 /** Whether control can reach the end of `stmts` (a `while true` without `break` never ends). */
 export function canFallThrough(stmts: Stmt[], isConstTrue: (e: Expr) => boolean): boolean {
-  for (const s of stmts) if (!completes(s, isConstTrue)) return false;
-  return true;
+  return flowOf(stmts, isConstTrue).completes;
 }
 
-function completes(s: Stmt, isConstTrue: (e: Expr) => boolean): boolean {
+/**
+ * How control leaves statements: whether it can reach their end, and whether a `break` among them
+ * (not inside a nested loop, whose break leaves that loop only) leaves the loop they are in.
+ */
+interface Flow {
+  readonly completes: boolean;
+  readonly breaks: boolean;
+}
+
+const NORMAL: Flow = { completes: true, breaks: false };
+const JUMPS: Flow = { completes: false, breaks: false };
+
+function flowOf(stmts: Stmt[], isConstTrue: (e: Expr) => boolean): Flow {
+  let completes = true;
+  let breaks = false;
+  for (const s of stmts) {
+    const f = flow(s, isConstTrue);
+    completes &&= f.completes;
+    breaks ||= f.breaks;
+  }
+  return { completes, breaks };
+}
+
+function flow(s: Stmt, isConstTrue: (e: Expr) => boolean): Flow {
   switch (s.kind) {
+    case "BreakStmt":
+      return { completes: false, breaks: true };
     case "ReturnStmt":
     case "StopStmt":
     case "ErrorStopStmt":
-    case "BreakStmt":
     case "ContinueStmt":
-      return false;
-    case "IfStmt":
-      if (canFallThrough(s.then.body, isConstTrue)) return true;
-      if (!s.else) return true;
-      return s.else.kind === "Block" ? canFallThrough(s.else.body, isConstTrue) : completes(s.else, isConstTrue);
-    case "WhileStmt":
-      return !isConstTrue(s.cond) || breaksOut(s.body.body);
-    case "CriticalStmt":
-      return canFallThrough(s.body.body, isConstTrue);
-    default:
-      return true;
-  }
-}
-
-/** Whether a `break` in these statements leaves the loop they are the body of. */
-function breaksOut(stmts: Stmt[]): boolean {
-  return stmts.some((s) => {
-    switch (s.kind) {
-      case "BreakStmt":
-        return true;
-      case "IfStmt":
-        return breaksOut(s.then.body) || (s.else !== null && breaksOut(s.else.kind === "Block" ? s.else.body : [s.else]));
-      case "CriticalStmt":
-        return breaksOut(s.body.body);
-      default:
-        return false; // a break inside a nested loop leaves that loop only
+      return JUMPS;
+    case "IfStmt": {
+      const then = flowOf(s.then.body, isConstTrue);
+      const otherwise = s.else === null ? NORMAL : s.else.kind === "Block" ? flowOf(s.else.body, isConstTrue) : flow(s.else, isConstTrue);
+      return { completes: then.completes || otherwise.completes, breaks: then.breaks || otherwise.breaks };
     }
-  });
+    case "WhileStmt":
+      return { completes: !isConstTrue(s.cond) || flowOf(s.body.body, isConstTrue).breaks, breaks: false };
+    case "CriticalStmt":
+      return flowOf(s.body.body, isConstTrue);
+    case "ForStmt": // its bounds may give no iteration at all
+    case "ForallStmt":
+    case "ConstDecl":
+    case "VarDecl":
+    case "SharedDecl":
+    case "AssignStmt":
+    case "ExprStmt":
+    case "SyncAllStmt":
+    case "SyncImagesStmt":
+    case "SyncMemoryStmt":
+    case "LockStmt":
+    case "UnlockStmt":
+    case "EventPostStmt":
+    case "EventWaitStmt":
+      return NORMAL;
+    default:
+      return assertNever(s);
+  }
 }

@@ -4,6 +4,7 @@
 
 import type { BinaryOp, UnaryOp } from "../ast/nodes.js";
 import { arrayOf, ERROR, type ScalarTag, type Type } from "../ast/types.js";
+import { assertNever } from "../ast/visit.js";
 
 /** The type a use of an expression reads: a scalar coarray `s` reads its own element. */
 export function valueType(t: Type): Type {
@@ -57,14 +58,20 @@ export function operatorClass(op: BinaryOp): OperatorClass {
     case "==":
     case "!=":
       return "equality";
-    default:
+    case "<":
+    case "<=":
+    case ">":
+    case ">=":
       return "ordering";
+    default:
+      return assertNever(op);
   }
 }
 
 /** What an operator takes, for messages. */
 export function operatorRule(op: BinaryOp): string {
-  switch (operatorClass(op)) {
+  const cls = operatorClass(op);
+  switch (cls) {
     case "arithmetic":
       return op === "+"
         ? "'+' takes two numbers (int or float; mixed gives float) or two strings"
@@ -79,13 +86,16 @@ export function operatorRule(op: BinaryOp): string {
       return `'${op}' compares two numbers, two bools or two strings`;
     case "ordering":
       return `'${op}' compares two numbers (strings compare only with == and !=)`;
+    default:
+      return assertNever(cls);
   }
 }
 
 /** Result of `left op right` on scalars, or null when the operator does not apply. */
 export function scalarBinary(op: BinaryOp, l: ScalarTag, r: ScalarTag): ScalarTag | null {
   const numeric = (t: ScalarTag) => t === "int" || t === "float";
-  switch (operatorClass(op)) {
+  const cls = operatorClass(op);
+  switch (cls) {
     case "arithmetic":
       if (op === "+" && l === "string" && r === "string") return "string";
       if (numeric(l) && numeric(r)) return l === "int" && r === "int" ? "int" : "float";
@@ -102,6 +112,8 @@ export function scalarBinary(op: BinaryOp, l: ScalarTag, r: ScalarTag): ScalarTa
       return l === r && (l === "bool" || l === "string") ? "bool" : null;
     case "ordering":
       return numeric(l) && numeric(r) ? "bool" : null;
+    default:
+      return assertNever(cls);
   }
 }
 

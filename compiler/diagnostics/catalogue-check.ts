@@ -1,5 +1,5 @@
 // Messages of the binder and checker (codes E2001-E2999). See catalogue.ts.
-// Consumed by compiler/check and stdlib/intrinsics.ts; each message says what is wrong and what
+// Consumed by compiler/check and compiler/intrinsics; each message says what is wrong and what
 // would be right. Codes are stable: add new ones at the end, never renumber.
 
 import { defineError } from "./diagnostic.js";

@@ -1,29 +1,20 @@
-// The compiler pipeline in one place: .pgas text → parse → check → (emit TypeScript → JavaScript).
-// Consumes source text and a file name; gives the typed AST, the diagnostics, and on request the
-// generated code. The back end (ts-morph, prettier) is imported lazily so `pgasc check` stays fast.
+// The compiler pipeline in one place: the ordered phases parse → check → lower → emit → transpile,
+// each reading what the phases before it made. Consumes source text and a file name; gives the typed
+// AST, the diagnostics and, for a build, the generated TypeScript and JavaScript. The back end
+// (lowering, ts-morph, prettier) is imported on first use, so `pgasc check` stays fast.
 
-import { DiagnosticSink, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { Driver } from "../diagnostics/catalogue.js";
-import { parseProgram } from "../syntax/parse.js";
-import { checkProgram } from "../check/check.js";
 import type { Program } from "../ast/nodes.js";
+import { checkProgram } from "../check/check.js";
+import { Driver } from "../diagnostics/catalogue.js";
+import { DiagnosticSink, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { LoweredProgram } from "../lower/index.js";
+import { wholeText } from "../syntax/cst.js";
+import { parseProgram } from "../syntax/parse.js";
 
 export interface CheckResult {
   program: Program;
   diagnostics: Diagnostic[];
   ok: boolean;
-}
-
-/** Parse and check. Never throws on user input. */
-export function checkSource(text: string, file: string): CheckResult {
-  const sink = new DiagnosticSink(file);
-  const program = parseProgram(text, file, sink);
-  // Checking a tree with syntax errors would mostly repeat them as follow-on errors.
-  if (!sink.hasErrors()) {
-    guardDepth(sink, program, () => checkProgram(program, sink));
-  }
-  const diagnostics = sink.sorted();
-  return { program, diagnostics, ok: !diagnostics.some((d) => d.severity === "error") };
 }
 
 export interface BuildResult extends CheckResult {
@@ -33,34 +24,127 @@ export interface BuildResult extends CheckResult {
   js?: string;
 }
 
-/**
- * The phases walk the tree recursively; a tree thousands of levels deep (a 100,000-term sum on
- * one line) would overflow the stack. That is a limit of the compiler, reported as one.
- */
-function guardDepth(sink: DiagnosticSink, program: Program, phase: () => void): boolean {
-  try {
-    phase();
-    return true;
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-    sink.report(Driver.tooDeep, program.span);
-    return false;
-  }
+/** One compilation in progress: its input, its one diagnostics sink, and what each phase made. */
+interface Compilation {
+  readonly text: string;
+  readonly file: string;
+  readonly sink: DiagnosticSink;
+  program?: Program;
+  lowered?: LoweredProgram;
+  ts?: string;
+  js?: string;
 }
 
-/** Parse, check and generate code. */
-export async function buildSource(text: string, file: string): Promise<BuildResult> {
-  const checked = checkSource(text, file);
-  if (!checked.ok) return checked;
-  const { emitTypeScript, transpileToJavaScript } = await import("../emit/emit.js");
-  try {
-    const ts = await emitTypeScript(checked.program, { file, text });
-    const js = transpileToJavaScript(ts);
-    return { ...checked, ts, js };
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-    const sink = new DiagnosticSink(file);
-    sink.report(Driver.tooDeep, checked.program.span);
-    return { ...checked, diagnostics: sink.sorted(), ok: false };
+/** The back end's modules, loaded on first use. */
+interface BackEnd {
+  lower: typeof import("../lower/index.js");
+  emit: typeof import("../emit/emit.js");
+}
+
+export type PhaseName = "parse" | "check" | "lower" | "emit" | "transpile";
+
+interface FrontEndPhase {
+  name: PhaseName;
+  run(c: Compilation): void;
+}
+
+interface BackEndPhase {
+  name: PhaseName;
+  run(c: Compilation, backEnd: BackEnd): void | Promise<void>;
+}
+
+/** What an earlier phase made; its absence is a bug in the order of the phases. */
+function made<T>(value: T | undefined, by: PhaseName): T {
+  if (value === undefined) throw new Error(`internal: a phase ran before '${by}'`);
+  return value;
+}
+
+/**
+ * The phases, in order. Each runs only when no phase before it reported an error: checking a tree
+ * with syntax errors would mostly repeat them as follow-on errors, and only a correct program is
+ * lowered. The front end is synchronous (`pgasc check`, a language server); the back end is not
+ * (prettier formats asynchronously).
+ */
+export const FRONT_END: readonly FrontEndPhase[] = [
+  { name: "parse", run: (c) => void (c.program = parseProgram(c.text, c.file, c.sink)) },
+  { name: "check", run: (c) => checkProgram(made(c.program, "parse"), c.sink) },
+];
+
+export const BACK_END: readonly BackEndPhase[] = [
+  { name: "lower", run: (c, b) => void (c.lowered = b.lower.lowerProgram(made(c.program, "parse"))) },
+  { name: "emit", run: async (c, b) => void (c.ts = await b.emit.emitTypeScript(made(c.lowered, "lower"), c)) },
+  { name: "transpile", run: (c, b) => void (c.js = b.emit.transpileToJavaScript(made(c.ts, "emit"))) },
+];
+
+/** The whole pipeline's order, for tools and docs. */
+export const PHASES: readonly PhaseName[] = [...FRONT_END, ...BACK_END].map((p) => p.name);
+
+/** Parse and check. Never throws on user input. */
+export function checkSource(text: string, file: string): CheckResult {
+  const c = compilation(text, file);
+  for (const phase of FRONT_END) {
+    if (!guarded(c, () => phase.run(c))) break;
   }
+  return result(c);
+}
+
+/** Parse, check, lower, emit and transpile. Never throws on user input. */
+export async function buildSource(text: string, file: string): Promise<BuildResult> {
+  const c = compilation(text, file);
+  let ok = true;
+  for (const phase of FRONT_END) {
+    ok = guarded(c, () => phase.run(c));
+    if (!ok) break;
+  }
+  if (ok) {
+    const backEnd = await loadBackEnd();
+    for (const phase of BACK_END) {
+      if (!(await guardedAsync(c, () => phase.run(c, backEnd)))) break;
+    }
+  }
+  const checked = result(c);
+  return checked.ok ? { ...checked, ts: c.ts, js: c.js } : checked;
+}
+
+function compilation(text: string, file: string): Compilation {
+  return { text, file, sink: new DiagnosticSink(file) };
+}
+
+async function loadBackEnd(): Promise<BackEnd> {
+  const [lower, emit] = await Promise.all([import("../lower/index.js"), import("../emit/emit.js")]);
+  return { lower, emit };
+}
+
+function result(c: Compilation): CheckResult {
+  const diagnostics = c.sink.sorted();
+  const program = c.program ?? { kind: "Program", file: c.file, body: [], span: wholeText(c.text) };
+  return { program, diagnostics, ok: !diagnostics.some((d) => d.severity === "error") };
+}
+
+/**
+ * Runs a phase; true when it reported no error. The phases walk the tree recursively; a tree
+ * thousands of levels deep (a 100,000-term sum on one line) would overflow the stack. That is a
+ * limit of the compiler, reported as one.
+ */
+function guarded(c: Compilation, phase: () => void): boolean {
+  try {
+    phase();
+  } catch (e) {
+    tooDeep(c, e);
+  }
+  return !c.sink.hasErrors();
+}
+
+async function guardedAsync(c: Compilation, phase: () => void | Promise<void>): Promise<boolean> {
+  try {
+    await phase();
+  } catch (e) {
+    tooDeep(c, e);
+  }
+  return !c.sink.hasErrors();
+}
+
+function tooDeep(c: Compilation, e: unknown): void {
+  if (!(e instanceof RangeError)) throw e;
+  c.sink.report(Driver.tooDeep, c.program?.span ?? wholeText(c.text));
 }

@@ -8,7 +8,7 @@ interface Helper {
   text: string;
 }
 
-const HELPERS: Record<string, Helper> = {
+const HELPERS: Readonly<Record<string, Helper>> = {
   $ck1: {
     deps: [],
     text: `

@@ -4,8 +4,9 @@
 
 import type { CodeBlockWriter } from "ts-morph";
 import type { CountedFor, JsExpr, JsStmt } from "../lower/lir.js";
+import { assertNever } from "../ast/visit.js";
 
-const EQUALITY = new Set(["===", "!==", "==", "!="]);
+const EQUALITY: ReadonlySet<string> = new Set(["===", "!==", "==", "!="]);
 
 export class LirPrinter {
   /** Helpers the printed code calls (`$ck1`, `$ck2`), besides those the lowering recorded. */
@@ -87,6 +88,8 @@ export class LirPrinter {
         w.newLine();
         w.blankLine();
         return;
+      default:
+        return assertNever(s);
     }
   }
 
@@ -125,8 +128,16 @@ export class LirPrinter {
         return text;
       case "num":
         return e.v < 0 || Object.is(e.v, -0) ? `(${text})` : text;
-      default:
+      case "bin":
+      case "un":
+      case "cond":
+      case "object":
+      case "cast":
+      case "new":
+      case "assignExpr":
         return `(${text})`;
+      default:
+        return assertNever(e);
     }
   }
 
@@ -178,6 +189,8 @@ export class LirPrinter {
         return `${this.expr(e.target)} ${e.op} ${this.expr(e.value)}`;
       case "checked":
         return this.checked(e);
+      default:
+        return assertNever(e);
     }
   }
 

@@ -8,7 +8,8 @@
 // small, so the exact value is a double without rounding; when a guard proves it lies in
 // 0..extent-1 (< 2^31), the wrapped value the program computes is that same number.
 
-import { bin, num, type JsExpr } from "./lir.js";
+import { bin, isArithmetic, num, type JsExpr } from "./lir.js";
+import { assertNever } from "../ast/visit.js";
 
 export interface Affine {
   /** Coefficient of each loop variable of the nest. */
@@ -52,16 +53,16 @@ function scale(a: Affine, k: number): Affine {
 const isMathImul = (e: JsExpr): e is Extract<JsExpr, { k: "call" }> =>
   e.k === "call" && e.fn.k === "member" && e.fn.obj.k === "id" && e.fn.obj.name === "Math" && e.fn.prop === "imul";
 
-const PURE_BINARY = new Set(["+", "-", "*", "/", "%", "|", "&", "^", "<<", ">>", ">>>"]);
+const PURE_BINARY: ReadonlySet<string> = new Set(["+", "-", "*", "/", "%", "|", "&", "^", "<<", ">>", ">>>"]);
 /** Operators whose result is always an int32 (so the value may serve as an atom). */
-const INT32_BINARY = new Set(["|", "&", "^", "<<", ">>"]);
+const INT32_BINARY: ReadonlySet<string> = new Set(["|", "&", "^", "<<", ">>"]);
 
 /**
  * `e` with every body-local definition replaced by its initialiser, if the result is pure and
  * loop-invariant (so it may be evaluated once before the nest); otherwise null.
  */
 export function expandInvariant(e: JsExpr, scope: NestScope, depth = 0): JsExpr | null {
-  if (depth > 32) return null;
+  if (depth > 32 || !isArithmetic(e)) return null;
   switch (e.k) {
     case "num":
       return e;
@@ -93,7 +94,7 @@ export function expandInvariant(e: JsExpr, scope: NestScope, depth = 0): JsExpr 
       return args.every((a) => a !== null) ? { ...e, args: args as JsExpr[] } : null;
     }
     default:
-      return null;
+      return assertNever(e);
   }
 }
 
@@ -119,7 +120,7 @@ export function affineForm(e: JsExpr, scope: NestScope): Affine | null {
 }
 
 function affineOf(e: JsExpr, scope: NestScope, depth: number): Affine | null {
-  if (depth > 32) return null;
+  if (depth > 32 || !isArithmetic(e)) return null;
   const sub = (x: JsExpr) => affineOf(x, scope, depth + 1);
   switch (e.k) {
     case "num":
@@ -153,7 +154,7 @@ function affineOf(e: JsExpr, scope: NestScope, depth: number): Affine | null {
     case "member":
       return asAtom(e, scope);
     default:
-      return null;
+      return assertNever(e);
   }
 }
 

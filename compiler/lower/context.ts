@@ -6,6 +6,7 @@ import type { FnDecl, Program, Span, Symbol } from "../ast/nodes.js";
 import type { ScalarTag, Type } from "../ast/types.js";
 import { id, member, type JsExpr } from "./lir.js";
 import { mangleSymbols } from "./names.js";
+import { assertNever } from "../ast/visit.js";
 
 /**
  * How a symbol's data is held in the generated code (docs/codegen.md, "Representation").
@@ -106,8 +107,12 @@ export function extentsOf(r: Repr): JsExpr[] {
       return r.rank === 1 ? [member(id(r.local), "length")] : [id(r.rows!), id(r.cols!)];
     case "shared":
       return r.rank === 1 ? [member(id(r.js), "length")] : [id(r.rows!), id(r.cols!)];
-    default:
+    case "scalar":
+    case "sync":
+    case "function":
       return [];
+    default:
+      return assertNever(r);
   }
 }
 

@@ -7,8 +7,9 @@
 // copy runs whenever the proof fails, so an error still happens at the right iteration.
 
 import { affineForm, atomTerms, expandInvariant, sumOf, times, type Affine, type NestScope } from "./affine-index.js";
-import { add, bin, bool, id, isTrivial, num, sameExpr, sub, type CheckedAccess, type CountedFor, type JsExpr, type JsStmt } from "./lir.js";
+import { add, bin, bool, id, isArithmetic, isLeafStmt, isTrivial, num, sameExpr, sub, type CheckedAccess, type CountedFor, type JsExpr, type JsStmt } from "./lir.js";
 import { forEachExpr, forEachStmt, mapExprs } from "./lir-walk.js";
+import { assertNever } from "../ast/visit.js";
 
 export interface HoistOptions {
   /** Top-level mutable scalars: a called user function may change them. */
@@ -24,6 +25,7 @@ export function hoistBoundsChecks(stmts: JsStmt[], opts: HoistOptions): JsStmt[]
 }
 
 function rewriteStmt(s: JsStmt, opts: HoistOptions): JsStmt {
+  if (isLeafStmt(s)) return s;
   switch (s.k) {
     case "countedFor": {
       if (s.user && !containsLoop(s.body)) return versionNest([s], { ...s, user: false }, opts) ?? s;
@@ -43,7 +45,7 @@ function rewriteStmt(s: JsStmt, opts: HoistOptions): JsStmt {
     case "tryFinally":
       return { ...s, body: hoistBoundsChecks(s.body, opts), fin: hoistBoundsChecks(s.fin, opts) };
     default:
-      return s;
+      return assertNever(s);
   }
 }
 
@@ -286,6 +288,7 @@ function compare(op: ">=" | "<" | "<=", a: JsExpr, b: JsExpr): JsExpr {
 
 /** Arithmetic on names and literals only: evaluating it can neither fail nor have an effect. */
 function isPure(e: JsExpr): boolean {
+  if (!isArithmetic(e)) return false;
   switch (e.k) {
     case "num":
     case "id":
@@ -296,7 +299,9 @@ function isPure(e: JsExpr): boolean {
       return isPure(e.e);
     case "call":
       return e.fn.k === "member" && e.fn.obj.k === "id" && e.fn.obj.name === "Math" && e.fn.prop === "imul" && e.args.every(isPure);
+    case "member":
+      return false; // a property read is not among the forms known to be safe
     default:
-      return false;
+      return assertNever(e);
   }
 }

@@ -2,7 +2,8 @@
 // body; gives the symbols it may assign and whether an expression is a pure, invariant int
 // expression that may be evaluated once before the loop.
 
-import type { Block, Expr, Stmt } from "../ast/nodes.js";
+import type { Block, Expr } from "../ast/nodes.js";
+import { assertNever, forEachDescendant } from "../ast/visit.js";
 import type { LowerContext } from "./context.js";
 
 export interface BodyFacts {
@@ -11,82 +12,27 @@ export interface BodyFacts {
   callsUser: boolean;
 }
 
+/**
+ * What a loop body may change. A walk over every node below the body (forEachDescendant), looking
+ * at the kinds that write a variable or call a user function: assignments, declarations, and calls
+ * (a collective writes into its first argument). A kind added to nodes.ts that writes a variable
+ * must be added here.
+ */
 export function bodyFacts(body: Block): BodyFacts {
   const facts: BodyFacts = { assigned: new Set(), callsUser: false };
-  const visitExpr = (e: Expr | null | undefined): void => {
-    if (!e) return;
-    switch (e.kind) {
-      case "Unary":
-        visitExpr(e.operand);
-        break;
-      case "Binary":
-        visitExpr(e.left);
-        visitExpr(e.right);
-        break;
-      case "Apply":
-        if (e.role === "call") facts.callsUser = true;
-        if (e.role === "intrinsic" && /^co_/.test(e.intrinsic ?? "")) {
-          const v = e.args[0];
-          if (v && v.kind === "Name" && v.symbol !== undefined) facts.assigned.add(v.symbol);
-        }
-        for (const a of e.args) {
-          if (a.kind === "Slice") {
-            visitExpr(a.lo);
-            visitExpr(a.hi);
-          } else visitExpr(a);
-        }
-        break;
-      case "Coindex":
-        visitExpr(e.base);
-        visitExpr(e.image);
-        break;
-      default:
-        break;
+  forEachDescendant(body, (n) => {
+    if (n.kind === "AssignStmt") {
+      if (n.target.kind === "Name" && n.target.symbol !== undefined) facts.assigned.add(n.target.symbol);
+    } else if (n.kind === "VarDecl" || n.kind === "ConstDecl") {
+      if (n.symbol !== undefined) facts.assigned.add(n.symbol);
+    } else if (n.kind === "Apply") {
+      if (n.role === "call") facts.callsUser = true;
+      if (n.role === "intrinsic" && /^co_/.test(n.intrinsic ?? "")) {
+        const v = n.args[0];
+        if (v && v.kind === "Name" && v.symbol !== undefined) facts.assigned.add(v.symbol);
+      }
     }
-  };
-  const visit = (s: Stmt): void => {
-    switch (s.kind) {
-      case "AssignStmt":
-        if (s.target.kind === "Name" && s.target.symbol !== undefined) facts.assigned.add(s.target.symbol);
-        visitExpr(s.target);
-        visitExpr(s.value);
-        break;
-      case "VarDecl":
-      case "ConstDecl":
-        if (s.symbol !== undefined) facts.assigned.add(s.symbol);
-        visitExpr(s.init);
-        break;
-      case "ExprStmt":
-        visitExpr(s.expr);
-        break;
-      case "IfStmt":
-        visitExpr(s.cond);
-        s.then.body.forEach(visit);
-        if (s.else?.kind === "Block") s.else.body.forEach(visit);
-        else if (s.else) visit(s.else);
-        break;
-      case "WhileStmt":
-        visitExpr(s.cond);
-        s.body.body.forEach(visit);
-        break;
-      case "ForStmt":
-      case "ForallStmt":
-        visitExpr(s.lo);
-        visitExpr(s.hi);
-        s.body.body.forEach(visit);
-        break;
-      case "CriticalStmt":
-        s.body.body.forEach(visit);
-        break;
-      case "ReturnStmt":
-      case "ErrorStopStmt":
-        visitExpr(s.value);
-        break;
-      default:
-        break;
-    }
-  };
-  body.body.forEach(visit);
+  });
   return facts;
 }
 
@@ -110,8 +56,14 @@ export function isInvariant(ctx: LowerContext, e: Expr, facts: BodyFacts, loopSy
         isInvariant(ctx, e.left, facts, loopSymbol) &&
         isInvariant(ctx, e.right, facts, loopSymbol)
       );
-    default:
+    case "FloatLiteral":
+    case "StringLiteral":
+    case "BoolLiteral":
+    case "Apply":
+    case "Coindex":
       return false;
+    default:
+      return assertNever(e);
   }
 }
 

@@ -3,6 +3,7 @@
 // function declarations excluded) and a bottom-up expression rewriter that copies what it changes.
 
 import type { JsExpr, JsStmt } from "./lir.js";
+import { assertNever } from "../ast/visit.js";
 
 /** The direct sub-expressions of `e`. */
 function childrenOf(e: JsExpr): JsExpr[] {
@@ -30,8 +31,56 @@ function childrenOf(e: JsExpr): JsExpr[] {
       return e.props.map(([, v]) => v);
     case "assignExpr":
       return [e.target, e.value];
-    default:
+    case "num":
+    case "str":
+    case "bool":
+    case "id":
+    case "null":
       return [];
+    default:
+      return assertNever(e);
+  }
+}
+
+/** A statement's own expressions, and the statement lists inside it. */
+interface Parts {
+  exprs: readonly (JsExpr | null | undefined)[];
+  lists: readonly JsStmt[][];
+}
+
+const NO_PARTS: Parts = { exprs: [], lists: [] };
+
+/** The parts of `s`, in source order. A nested `fn` is a scope of its own: its body is not a part. */
+function partsOf(s: JsStmt): Parts {
+  switch (s.k) {
+    case "let":
+      return { exprs: [s.init], lists: [] };
+    case "expr":
+      return { exprs: [s.e], lists: [] };
+    case "assign":
+      return { exprs: [s.target, s.value], lists: [] };
+    case "return":
+      return { exprs: [s.e], lists: [] };
+    case "if":
+      return { exprs: [s.c], lists: s.else ? [s.then, s.else] : [s.then] };
+    case "while":
+      return { exprs: [s.c], lists: [s.body] };
+    case "countedFor":
+      return { exprs: [s.lo, s.hi, s.step], lists: [s.body] };
+    case "for":
+      return { exprs: [s.test, s.update], lists: s.init ? [[s.init], s.body] : [s.body] };
+    case "block":
+      return { exprs: [], lists: [s.body] };
+    case "tryFinally":
+      return { exprs: [], lists: [s.body, s.fin] };
+    case "break":
+    case "continue":
+    case "fn":
+    case "marker":
+    case "comment":
+      return NO_PARTS;
+    default:
+      return assertNever(s);
   }
 }
 
@@ -42,65 +91,14 @@ export function forEachExpr(stmts: JsStmt[], f: (e: JsExpr) => void): void {
     f(e);
     childrenOf(e).forEach(visit);
   };
-  forEachStmt(stmts, (s) => {
-    switch (s.k) {
-      case "let":
-        visit(s.init);
-        break;
-      case "expr":
-        visit(s.e);
-        break;
-      case "assign":
-        visit(s.target);
-        visit(s.value);
-        break;
-      case "if":
-      case "while":
-        visit(s.c);
-        break;
-      case "return":
-        visit(s.e);
-        break;
-      case "countedFor":
-        visit(s.lo);
-        visit(s.hi);
-        visit(s.step);
-        break;
-      case "for":
-        visit(s.test);
-        visit(s.update);
-        break;
-      default:
-        break;
-    }
-  });
+  forEachStmt(stmts, (s) => partsOf(s).exprs.forEach(visit));
 }
 
 /** Calls `f` on every statement of `stmts` and of the blocks inside them, except nested `fn`s. */
 export function forEachStmt(stmts: JsStmt[], f: (s: JsStmt) => void): void {
   for (const s of stmts) {
     f(s);
-    switch (s.k) {
-      case "if":
-        forEachStmt(s.then, f);
-        if (s.else) forEachStmt(s.else, f);
-        break;
-      case "countedFor":
-      case "while":
-      case "block":
-        forEachStmt(s.body, f);
-        break;
-      case "for":
-        if (s.init) forEachStmt([s.init], f);
-        forEachStmt(s.body, f);
-        break;
-      case "tryFinally":
-        forEachStmt(s.body, f);
-        forEachStmt(s.fin, f);
-        break;
-      default:
-        break;
-    }
+    for (const list of partsOf(s).lists) forEachStmt(list, f);
   }
 }
 
@@ -135,8 +133,14 @@ export function mapExprs(stmts: JsStmt[], rewrite: (e: JsExpr, original: JsExpr)
         return f({ ...e, props: e.props.map(([k, v]) => [k, ex(v)] as [string, JsExpr]) });
       case "assignExpr":
         return f({ ...e, target: ex(e.target), value: ex(e.value) });
-      default:
+      case "num":
+      case "str":
+      case "bool":
+      case "id":
+      case "null":
         return f(e);
+      default:
+        return assertNever(e);
     }
   };
   const opt = (e: JsExpr | null): JsExpr | null => (e ? ex(e) : null);
@@ -162,8 +166,14 @@ export function mapExprs(stmts: JsStmt[], rewrite: (e: JsExpr, original: JsExpr)
         return { ...s, body: s.body.map(st) };
       case "tryFinally":
         return { ...s, body: s.body.map(st), fin: s.fin.map(st) };
-      default:
+      case "break":
+      case "continue":
+      case "fn": // a scope of its own: left alone
+      case "marker":
+      case "comment":
         return s;
+      default:
+        return assertNever(s);
     }
   };
   return stmts.map(st);

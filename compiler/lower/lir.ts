@@ -1,6 +1,9 @@
 // The lowered form ("LIR"): a small JavaScript-level tree that the lowering passes produce from
-// the typed AST and compiler/emit prints as TypeScript. Consumes nothing; gives the node types and
-// constructors. Every name in it is already a mangled JS name; every runtime call is explicit.
+// the typed AST and compiler/emit prints as TypeScript. Consumes nothing; gives the node types,
+// their families and constructors. Every name in it is already a mangled JS name; every runtime
+// call is explicit.
+
+import type { KindsWhere } from "../ast/visit.js";
 
 /** JS expressions. `checked` is an element access whose bounds check is still to be emitted. */
 export type JsExpr =
@@ -71,6 +74,65 @@ export type JsStmt =
   /** `// @pgas LINE:COL` before the statements lowered from one source statement. */
   | { k: "marker"; line: number; col: number }
   | { k: "comment"; text: string };
+
+// ---------------------------------------------------------------------------------------------
+// Families of kinds: tables over every kind, so a kind added above must be placed in each
+// ---------------------------------------------------------------------------------------------
+
+/** Statements with no statement inside them (a `fn` has a body, in a scope of its own). */
+const LEAF_STATEMENT = {
+  let: true,
+  expr: true,
+  assign: true,
+  break: true,
+  continue: true,
+  return: true,
+  marker: true,
+  comment: true,
+  if: false,
+  countedFor: false,
+  for: false,
+  while: false,
+  block: false,
+  tryFinally: false,
+  fn: false,
+} as const satisfies Record<JsStmt["k"], boolean>;
+
+export type LeafStmt = Extract<JsStmt, { k: KindsWhere<typeof LEAF_STATEMENT, true> }>;
+
+export function isLeafStmt(s: JsStmt): s is LeafStmt {
+  return LEAF_STATEMENT[s.k];
+}
+
+/**
+ * The expressions index and bound arithmetic is made of: numbers, names, operators, calls (of
+ * Math.imul) and `.length`. The passes that reason about indices treat any other kind as opaque.
+ */
+const ARITHMETIC = {
+  num: true,
+  id: true,
+  bin: true,
+  un: true,
+  call: true,
+  member: true,
+  str: false,
+  bool: false,
+  index: false,
+  checked: false,
+  cond: false,
+  array: false,
+  object: false,
+  cast: false,
+  new: false,
+  null: false,
+  assignExpr: false,
+} as const satisfies Record<JsExpr["k"], boolean>;
+
+export type ArithmeticExpr = Extract<JsExpr, { k: KindsWhere<typeof ARITHMETIC, true> }>;
+
+export function isArithmetic(e: JsExpr): e is ArithmeticExpr {
+  return ARITHMETIC[e.k];
+}
 
 export const num = (v: number): JsExpr => ({ k: "num", v });
 export const str = (v: string): JsExpr => ({ k: "str", v });

@@ -8,7 +8,7 @@ import { bin, call, constDecl, exprStmt, id, num, rtCall, str, type JsExpr, type
 import { lowerExpr, typeTag } from "./lower-expressions.js";
 import { placeOf } from "./lower-references.js";
 
-const REDUCE_OPS: Record<string, string> = { co_sum: "sum", co_min: "min", co_max: "max" };
+const REDUCE_OPS: Readonly<Record<string, string>> = { co_sum: "sum", co_min: "min", co_max: "max" };
 
 export function lowerIntrinsicStatement(ctx: LowerContext, e: ApplyExpr): JsStmt[] | null {
   const name = e.intrinsic ?? e.callee.name;

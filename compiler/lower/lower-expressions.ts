@@ -10,6 +10,7 @@ import { bin, bool, call, id, member, num, rtCall, str, un, type JsExpr } from "
 import { lowerCall } from "./lower-calls.js";
 import { lowerIntrinsic } from "./lower-intrinsics.js";
 import { readElement, readName, readRemote } from "./lower-references.js";
+import { assertNever } from "../ast/visit.js";
 
 export function lowerExpr(ctx: LowerContext, e: Expr): JsExpr {
   switch (e.kind) {
@@ -42,11 +43,16 @@ export function lowerExpr(ctx: LowerContext, e: Expr): JsExpr {
           return lowerCall(ctx, e);
         case "intrinsic":
           return lowerIntrinsic(ctx, e);
-        default:
+        case "section":
+        case undefined:
           throw new Error(`internal: an array section used as a scalar at ${e.span.line}:${e.span.col}`);
+        default:
+          return assertNever(e.role);
       }
     case "Coindex":
       return readRemote(ctx, e);
+    default:
+      return assertNever(e);
   }
 }
 
@@ -112,6 +118,8 @@ export function binaryOp(op: BinaryOp, l: JsExpr, lt: ScalarTag, r: JsExpr, rt: 
     case "<<":
     case ">>":
       return bin(op, l, r); // JS bitwise operators are 32-bit; shift counts are taken mod 32
+    default:
+      return assertNever(op);
   }
 }
 

@@ -1,9 +1,9 @@
 // Intrinsic calls in expressions → JS math, runtime calls or generated helpers. Consumes an Apply
-// with role "intrinsic" and stdlib's catalogue entry (its `lowering` descriptor); gives a JsExpr.
+// with role "intrinsic" and its catalogue entry (compiler/intrinsics) (its `lowering` descriptor); gives a JsExpr.
 // Statement-only intrinsics (print, collectives) are in lower-collectives.ts.
 
 import type { ApplyExpr, Arg, Expr } from "../ast/nodes.js";
-import { lookupIntrinsic } from "../../stdlib/intrinsics.js";
+import { lookupIntrinsic } from "../intrinsics/catalogue.js";
 import { extentsOf, type LowerContext } from "./context.js";
 import { bin, call, id, member, mul, num, rtCall, str, sub, type JsExpr } from "./lir.js";
 import { lowerExpr, typeTag } from "./lower-expressions.js";

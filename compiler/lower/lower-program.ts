@@ -6,6 +6,7 @@ import type { FnDecl, Program, Stmt } from "../ast/nodes.js";
 import { scalarTsType, typedArrayType, type LowerContext } from "./context.js";
 import { cast, constDecl, id, index, letDecl, member, newExpr, num, rtCall, str, type JsExpr, type JsStmt } from "./lir.js";
 import { lowerBlock, lowerStmt, zeroOf } from "./lower-statements.js";
+import { assertNever } from "../ast/visit.js";
 
 export function lowerProgramBody(ctx: LowerContext, program: Program): JsStmt[] {
   const declarations: JsStmt[] = [];
@@ -52,8 +53,10 @@ function topLevelDeclaration(ctx: LowerContext, s: Stmt): JsStmt[] {
       return [definite(r.js, "CoarrayHandle")];
     case "shared":
       return [definite(r.js, "SharedHandle"), ...extents(r.rows, r.cols)];
-    default:
+    case "function":
       return [];
+    default:
+      return assertNever(r);
   }
 }
 
@@ -88,8 +91,10 @@ function lowerFunction(ctx: LowerContext, fn: FnDecl): JsStmt {
       case "sync":
         params.push({ name: r.js, type: "CoarrayHandle" });
         break;
-      default:
+      case "function":
         throw new Error(`internal: parameter of kind ${r.kind}`);
+      default:
+        return assertNever(r);
     }
   }
   const fnType = ctx.sym(fn.symbol).type;

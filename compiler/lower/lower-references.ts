@@ -8,6 +8,7 @@ import type { ScalarTag } from "../ast/types.js";
 import { extentsOf, type LowerContext, type Repr } from "./context.js";
 import { call, constDecl, id, index, isTrivial, num, rtCall, str, arr, assign, type CheckedAccess, type JsExpr, type JsStmt } from "./lir.js";
 import { fromStorage, lowerExpr, toStorage } from "./lower-expressions.js";
+import { assertNever } from "../ast/visit.js";
 
 export function readName(ctx: LowerContext, e: NameExpr): JsExpr {
   const r = ctx.repr(e.symbol);
@@ -18,8 +19,12 @@ export function readName(ctx: LowerContext, e: NameExpr): JsExpr {
     case "coarray":
       if (r.rank === 0) return fromStorage(index(id(r.local), num(0)), r.elem);
       break;
-    default:
+    case "array":
+    case "shared":
+    case "sync":
       break;
+    default:
+      return assertNever(r);
   }
   throw new Error(`internal: '${e.name}' used as a scalar value at ${e.span.line}:${e.span.col}`);
 }

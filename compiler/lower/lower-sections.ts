@@ -31,6 +31,7 @@ import {
   type JsStmt,
 } from "./lir.js";
 import { binaryOp, fromStorage, lowerExpr, toStorage, typeTag } from "./lower-expressions.js";
+import { assertNever } from "../ast/visit.js";
 
 /**
  * A rectangle of an array, as the ABI's Rect: element (a, b) is at offset + a*s0 + b*s1, with
@@ -193,8 +194,13 @@ function buildTree(ctx: LowerContext, e: Expr, pre: JsStmt[]): Tree {
     case "Apply":
     case "Coindex":
       return { k: "leaf", view: buildView(ctx, e, pre) };
-    default:
+    case "IntLiteral":
+    case "FloatLiteral":
+    case "StringLiteral":
+    case "BoolLiteral":
       throw new Error(`internal: unexpected array expression at ${e.span.line}:${e.span.col}`);
+    default:
+      return assertNever(e);
   }
 }
 
@@ -215,8 +221,10 @@ function mapLeaves(t: Tree, f: (v: View) => View): Tree {
       return { ...t, l: mapLeaves(t.l, f), r: mapLeaves(t.r, f) };
     case "un":
       return { ...t, e: mapLeaves(t.e, f) };
-    default:
+    case "scalar":
       return t;
+    default:
+      return assertNever(t);
   }
 }
 
@@ -359,6 +367,8 @@ function elementLoop(ctx: LowerContext, dest: View, tree: Tree): JsStmt {
         if (t.op === "-") return t.elem === "int" ? bin("|", { k: "un", op: "-", e: v }, num(0)) : { k: "un", op: "-", e: v };
         return { k: "un", op: t.op, e: v };
       }
+      default:
+        return assertNever(t);
     }
   };
   const store = assign(index(dest.data!, indexIn(dest)), toStorage(value(tree), dest.elem));

@@ -34,6 +34,7 @@ import { lowerIntrinsic } from "./lower-intrinsics.js";
 import { lowerCall } from "./lower-calls.js";
 import { lowerForall } from "./lower-forall.js";
 import { bodyFacts, isInvariant } from "./invariance.js";
+import { assertNever } from "../ast/visit.js";
 
 export function lowerBlock(ctx: LowerContext, b: Block): JsStmt[] {
   return b.body.flatMap((s) => lowerStmt(ctx, s, false));
@@ -121,6 +122,8 @@ function lowerStmtBody(ctx: LowerContext, s: Stmt, topLevel: boolean): JsStmt[] 
       const { handle } = syncTarget(ctx, s.event);
       return [exprStmt(rtCall("eventWait", handle, s.until ? lowerExpr(ctx, s.until) : num(1), site()))];
     }
+    default:
+      return assertNever(s);
   }
 }
 
@@ -196,8 +199,11 @@ function lowerVarDecl(ctx: LowerContext, s: VarDecl, topLevel: boolean): JsStmt[
     }
     case "sync":
       return [define(r.js, rtCall("coarray", name, str(r.elem), arr([]), site))];
-    default:
+    case "shared":
+    case "function":
       throw new Error(`internal: declaration of ${r.kind}`);
+    default:
+      return assertNever(r);
   }
 }
 

@@ -6,7 +6,7 @@
 import type { Symbol } from "../ast/nodes.js";
 
 /** Words a JS identifier may not be, plus the globals and module names generated code relies on. */
-const RESERVED = new Set(
+const RESERVED: ReadonlySet<string> = new Set(
   (
     "break case catch class const continue debugger default delete do else enum export extends false finally for " +
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +

@@ -14,6 +14,7 @@
 
 import { forEachExpr, forEachStmt } from "./lir-walk.js";
 import { assign, bin, call, id, type JsExpr, type JsStmt } from "./lir.js";
+import { assertNever } from "../ast/visit.js";
 
 export interface OutlineOptions {
   /** A fresh `$`-prefixed name. */
@@ -34,7 +35,7 @@ interface Scope {
   fresh: Set<string>;
 }
 
-const SCALAR_TYPES = new Set(["number", "boolean", "string"]);
+const SCALAR_TYPES: ReadonlySet<string> = new Set(["number", "boolean", "string"]);
 
 export function outlineLoops(main: JsStmt[], opts: OutlineOptions): JsStmt[] {
   const emitted: JsStmt[] = [];
@@ -95,8 +96,17 @@ function typeOf(e: JsExpr, types: Map<string, string | undefined>): string | und
       return typeOf(e.l, types) === "string" || typeOf(e.r, types) === "string" ? undefined : "number";
     case "un":
       return e.op === "!" ? "boolean" : "number";
-    default:
+    case "call":
+    case "index":
+    case "checked":
+    case "cond":
+    case "array":
+    case "object":
+    case "null":
+    case "assignExpr":
       return undefined;
+    default:
+      return assertNever(e);
   }
 }
 
@@ -131,6 +141,8 @@ function rewriteStmt(s: JsStmt, scope: Scope, insideLoop: boolean, opts: Outline
     case "marker":
     case "comment":
       return [s];
+    default:
+      return assertNever(s);
   }
 }
 
@@ -191,8 +203,15 @@ function usesOf(loop: Loop): Uses {
       case "continue":
         if (s.label) jumps.push(s.label);
         break;
-      default:
+      case "expr":
+      case "if":
+      case "block":
+      case "tryFinally":
+      case "marker":
+      case "comment":
         break;
+      default:
+        return assertNever(s);
     }
   });
   forEachExpr([loop], (e) => {

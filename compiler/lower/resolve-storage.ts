@@ -3,6 +3,7 @@
 // mutable scalars (which a called function may change, so loops cannot treat them as invariant).
 
 import type { LowerContext, Repr } from "./context.js";
+import { assertNever } from "../ast/visit.js";
 
 export function resolveStorage(ctx: LowerContext): void {
   for (const sym of ctx.symbols) {
@@ -34,8 +35,12 @@ export function resolveStorage(ctx: LowerContext): void {
         else repr = { kind: "array", js, elem: t.elem, rank: t.rank, ...extents };
         break;
       }
-      default:
+      case "void":
+      case "error":
         repr = { kind: "scalar", js, elem: "void" };
+        break;
+      default:
+        return assertNever(t);
     }
     ctx.reprs.set(sym.id, repr);
   }

@@ -1,27 +1,17 @@
 // Chevrotain's parser error message provider, speaking the catalogue's language.
 // Consumes Chevrotain's error situations (expected/actual tokens, rule name) and the token
 // vector being parsed; gives each error as an encoded {code, args} that parse.ts reports.
+// One provider per parser instance: the parse in progress is its state, shared with no other.
 
 import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
 import { EOF } from "./chevrotain.js";
-import * as T from "./lexer.js";
+import * as T from "./tokens.js";
 import { Syntax } from "../diagnostics/catalogue-syntax.js";
 
 /** What parse.ts decodes from a recognition exception's message. */
 export interface EncodedSyntaxError {
   code: string;
   args: (string | number)[];
-}
-
-/** The token vector of the parse in progress: lets messages name the bracket left open. */
-let currentTokens: IToken[] = [];
-let errorsSoFar = 0;
-let errorLimit = Infinity;
-
-export function setMessageContext(tokens: IToken[], limit = Infinity): void {
-  currentTokens = tokens;
-  errorsSoFar = 0;
-  errorLimit = limit;
 }
 
 /**
@@ -32,11 +22,6 @@ export class TooManySyntaxErrors extends Error {
   constructor(readonly token: IToken) {
     super("too many syntax errors");
   }
-}
-
-function countError(at: IToken): void {
-  errorsSoFar++;
-  if (errorsSoFar > errorLimit) throw new TooManySyntaxErrors(at);
 }
 
 function encode(def: { code: string }, ...args: (string | number)[]): string {
@@ -91,7 +76,7 @@ function describeExpected(type: TokenType): string {
   }
 }
 
-const CLOSERS = new Map<TokenType, { opener: TokenType; text: string }>([
+const CLOSERS: ReadonlyMap<TokenType, { opener: TokenType; text: string }> = new Map([
   [T.RParen, { opener: T.LParen, text: ")" }],
   [T.RBracket, { opener: T.LBracket, text: "]" }],
   [T.RCurly, { opener: T.LCurly, text: "}" }],
@@ -121,24 +106,23 @@ function enclosedBy(ruleName: string, closer: TokenType): string {
 }
 
 /** The unmatched opening bracket before `actual` (innermost first), if any. */
-function findOpener(actual: IToken, opener: TokenType, closer: TokenType): IToken | undefined {
-  const index = indexOfToken(actual);
+function findOpener(tokens: IToken[], actual: IToken, opener: TokenType, closer: TokenType): IToken | undefined {
+  const index = indexOfToken(tokens, actual);
   if (index === -1) return undefined;
   let depth = 0;
   // Bounded walk: a pathological input must not make each error cost a full scan.
   for (let i = index - 1, steps = 0; i >= 0 && steps < 100_000; i--, steps++) {
-    const type = currentTokens[i]!.tokenType;
+    const type = tokens[i]!.tokenType;
     if (type === closer) depth++;
     else if (type === opener) {
-      if (depth === 0) return currentTokens[i];
+      if (depth === 0) return tokens[i];
       depth--;
     }
   }
   return undefined;
 }
 
-function indexOfToken(t: IToken): number {
-  const tokens = currentTokens;
+function indexOfToken(tokens: IToken[], t: IToken): number {
   if (t.tokenType === EOF || Number.isNaN(t.startOffset)) return tokens.length;
   let lo = 0;
   let hi = tokens.length - 1;
@@ -153,9 +137,9 @@ function indexOfToken(t: IToken): number {
   return lo;
 }
 
-function tokenAfter(t: IToken): IToken | undefined {
-  const i = indexOfToken(t);
-  return i >= 0 ? currentTokens[i + 1] : undefined;
+function tokenAfter(tokens: IToken[], t: IToken): IToken | undefined {
+  const i = indexOfToken(tokens, t);
+  return i >= 0 ? tokens[i + 1] : undefined;
 }
 
 function isKeywordUsedAsName(t: IToken): boolean {
@@ -174,23 +158,50 @@ function afterPrevious(previous: IToken | undefined): string {
   return ` after '${shorten(previous.image)}'`;
 }
 
-const EXPRESSION_RULES = new Set(["expression", "operand", "argument", "extent"]);
+const EXPRESSION_RULES: ReadonlySet<string> = new Set(["expression", "operand", "argument", "extent"]);
 
 // ---------------------------------------------------------------------------------------------
 // The provider
 // ---------------------------------------------------------------------------------------------
 
-export const syntaxErrorMessages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual, ruleName }) {
-    countError(actual);
+/** What Chevrotain tells a provider's method about an error. */
+type Situation<K extends keyof IParserErrorMessageProvider> = Parameters<IParserErrorMessageProvider[K]>[0];
+
+/**
+ * The message provider of one parser instance. `begin` sets the parse it serves: the token vector
+ * (so messages can name the bracket left open) and the error limit.
+ */
+export class SyntaxMessages implements IParserErrorMessageProvider {
+  private tokens: IToken[] = [];
+  private errorsSoFar = 0;
+  private errorLimit = Infinity;
+
+  begin(tokens: IToken[], limit = Infinity): void {
+    this.tokens = tokens;
+    this.errorsSoFar = 0;
+    this.errorLimit = limit;
+  }
+
+  /** Drops the parse's tokens, so an idle parser holds no program. */
+  end(): void {
+    this.begin([]);
+  }
+
+  private countError(at: IToken): void {
+    this.errorsSoFar++;
+    if (this.errorsSoFar > this.errorLimit) throw new TooManySyntaxErrors(at);
+  }
+
+  buildMismatchTokenMessage({ expected, actual, ruleName }: Situation<"buildMismatchTokenMessage">): string {
+    this.countError(actual);
     // A token that cannot start a statement, met by the statement loop of a block or the program.
     const atEnd = actual.tokenType === EOF || (actual.tokenType === T.ImplicitSeparator && actual.image === "");
     if ((ruleName === "program" || ruleName === "block") && (expected === EOF || expected === T.RCurly) && !atEnd) {
-      return unexpectedAtStatementStart(actual);
+      return unexpectedAtStatementStart(this.tokens, actual);
     }
     const closer = CLOSERS.get(expected);
     if (closer) {
-      const opened = findOpener(actual, closer.opener, expected);
+      const opened = findOpener(this.tokens, actual, closer.opener, expected);
       if (opened) {
         return encode(
           Syntax.unclosedBracket,
@@ -205,20 +216,20 @@ export const syntaxErrorMessages: IParserErrorMessageProvider = {
       return encode(Syntax.reservedWord, actual.image);
     }
     return encode(Syntax.expectedToken, describeExpected(expected), describeToken(actual));
-  },
+  }
 
-  buildNotAllInputParsedMessage({ firstRedundant }) {
-    countError(firstRedundant);
-    return unexpectedAtStatementStart(firstRedundant);
-  },
+  buildNotAllInputParsedMessage({ firstRedundant }: Situation<"buildNotAllInputParsedMessage">): string {
+    this.countError(firstRedundant);
+    return unexpectedAtStatementStart(this.tokens, firstRedundant);
+  }
 
-  buildNoViableAltMessage({ actual, previous, ruleName }) {
+  buildNoViableAltMessage({ actual, previous, ruleName }: Situation<"buildNoViableAltMessage">): string {
     const first = actual[0]!;
-    countError(first);
-    if (ruleName === "statement") return unexpectedAtStatementStart(first);
+    this.countError(first);
+    if (ruleName === "statement") return unexpectedAtStatementStart(this.tokens, first);
     if (ruleName === "separator") {
       const closer = CLOSERS.get(first.tokenType);
-      if (closer && !findOpener(first, closer.opener, first.tokenType)) return encode(Syntax.unexpectedClosing, first.image);
+      if (closer && !findOpener(this.tokens, first, closer.opener, first.tokenType)) return encode(Syntax.unexpectedClosing, first.image);
       return encode(Syntax.missingSeparator, describeToken(first));
     }
     if (ruleName === "elementType") return encode(Syntax.expectedType, describeToken(first));
@@ -237,23 +248,23 @@ export const syntaxErrorMessages: IParserErrorMessageProvider = {
     }
     if (ruleName === "ifStmt") return encode(Syntax.expectedToken, "'if' or '{' after 'else'", describeToken(first));
     return encode(Syntax.expectedToken, "something else", describeToken(first));
-  },
+  }
 
-  buildEarlyExitMessage({ actual }) {
-    countError(actual[0]!);
+  buildEarlyExitMessage({ actual }: Situation<"buildEarlyExitMessage">): string {
+    this.countError(actual[0]!);
     return encode(Syntax.expectedToken, "more input", describeToken(actual[0]));
-  },
-};
+  }
+}
 
 /** A token that cannot start a statement: say why in the terms the user most likely meant. */
-function unexpectedAtStatementStart(t: IToken): string {
+function unexpectedAtStatementStart(tokens: IToken[], t: IToken): string {
   const type = t.tokenType;
   if (type === T.Else) return encode(Syntax.elseOnNewLine);
   if (type === T.RParen || type === T.RBracket || type === T.RCurly) {
     return encode(Syntax.unexpectedClosing, t.image);
   }
   if (isKeywordUsedAsName(t)) {
-    const next = tokenAfter(t);
+    const next = tokenAfter(tokens, t);
     if (next && (next.tokenType === T.LParen || (next.tokenType.CATEGORIES ?? []).includes(T.AssignOp))) {
       return encode(Syntax.reservedWord, t.image);
     }

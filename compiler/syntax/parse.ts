@@ -7,10 +7,12 @@ import type { Program } from "../ast/nodes.js";
 import type { DiagnosticSink } from "../diagnostics/diagnostic.js";
 import { Syntax } from "../diagnostics/catalogue-syntax.js";
 import type { Span } from "../diagnostics/span.js";
-import { buildProgram, wholeText } from "./cst-to-ast.js";
-import { lex, maxNestingDepth, spanAt, tokenSpan } from "./lexer.js";
-import { decodeSyntaxError, setMessageContext, TooManySyntaxErrors } from "./messages.js";
-import { parser } from "./parser.js";
+import { buildProgram } from "./cst-to-ast.js";
+import { wholeText } from "./cst.js";
+import { lex, spanAt, tokenSpan } from "./lexer.js";
+import { maxNestingDepth } from "./newlines.js";
+import { decodeSyntaxError, TooManySyntaxErrors } from "./messages.js";
+import { withParser } from "./parser.js";
 
 /** Deeper nesting of ( [ { is refused before parsing: the recursive-descent parser would overflow. */
 export const MAX_NESTING = 256;
@@ -27,25 +29,25 @@ export function parseProgram(text: string, file: string, sink: DiagnosticSink): 
       sink.report(Syntax.nestingTooDeep, nesting.at ? tokenSpan(nesting.at) : wholeText(text), MAX_NESTING);
       return empty;
     }
-    setMessageContext(tokens, MAX_SYNTAX_ERRORS);
-    parser.input = tokens;
-    let cst;
-    try {
-      cst = parser.program();
-    } catch (e) {
-      reportParserErrors(parser.errors, text, sink, badCharacterOffsets);
-      if (e instanceof RangeError) sink.report(Syntax.expressionTooComplex, wholeText(text));
-      else if (e instanceof TooManySyntaxErrors) {
-        sink.report(Syntax.tooManyErrors, Number.isFinite(e.token.startOffset) ? tokenSpan(e.token) : endOfText(text), MAX_SYNTAX_ERRORS);
+    const parsed = withParser((parser) => {
+      parser.messages.begin(tokens, MAX_SYNTAX_ERRORS);
+      parser.input = tokens;
+      try {
+        return { cst: parser.program(), errors: parser.errors };
+      } catch (e) {
+        reportParserErrors(parser.errors, text, sink, badCharacterOffsets);
+        if (e instanceof RangeError) sink.report(Syntax.expressionTooComplex, wholeText(text));
+        else if (e instanceof TooManySyntaxErrors) {
+          sink.report(Syntax.tooManyErrors, Number.isFinite(e.token.startOffset) ? tokenSpan(e.token) : endOfText(text), MAX_SYNTAX_ERRORS);
+        }
+        else sink.report(Syntax.internalError, wholeText(text), String(e));
+        return undefined;
       }
-      else sink.report(Syntax.internalError, wholeText(text), String(e));
-      return empty;
-    } finally {
-      setMessageContext([]);
-    }
-    reportParserErrors(parser.errors, text, sink, badCharacterOffsets);
-    const errorOffsets = parser.errors.map((e) => errorSpan(e, text).start).sort((a, b) => a - b);
-    return buildProgram(cst, text, file, sink, errorOffsets);
+    });
+    if (!parsed) return empty;
+    reportParserErrors(parsed.errors, text, sink, badCharacterOffsets);
+    const errorOffsets = parsed.errors.map((e) => errorSpan(e, text).start).sort((a, b) => a - b);
+    return buildProgram(parsed.cst, text, file, sink, errorOffsets);
   } catch (e) {
     if (e instanceof RangeError) sink.report(Syntax.expressionTooComplex, wholeText(text));
     else sink.report(Syntax.internalError, wholeText(text), String(e));
@@ -88,7 +90,7 @@ function followsBadCharacter(err: IRecognitionException, text: string, badCharac
   return badCharacterOffsets.some((o) => o >= from && o <= at);
 }
 
-const syntaxDefByCode = new Map<string, { code: string }>(Object.values(Syntax).map((def) => [def.code, def]));
+const syntaxDefByCode: ReadonlyMap<string, { code: string }> = new Map(Object.values(Syntax).map((def) => [def.code, def]));
 
 /** Where to point: the offending token, or just after the previous one when there is none. */
 function errorSpan(err: IRecognitionException, text: string): Span {

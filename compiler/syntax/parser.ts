@@ -2,25 +2,29 @@
 // Consumes the filtered token vector from lexer.ts; gives a concrete syntax tree (CST) for
 // cst-to-ast.ts and the serialized grammar for the railroad diagrams (grammar/generate.ts).
 
-import type { CstNode, IToken } from "chevrotain";
 import { CstParser } from "./chevrotain.js";
-import * as T from "./lexer.js";
-import { syntaxErrorMessages } from "./messages.js";
+import * as T from "./tokens.js";
+import { SyntaxMessages } from "./messages.js";
 
 /**
- * One instance is built at module load and reused: Chevrotain's self-analysis is the costly part.
- * Separators: every statement must be followed by a `separator` (newline, `;`, or the implicit
+ * Building an instance is costly (Chevrotain's self-analysis of the grammar): instances are
+ * reused through withParser below. Separators: every statement must be followed by a `separator` (newline, `;`, or the implicit
  * separator the newline filter puts before each `}` and at the end of the input); separators
  * alone are empty statements.
  */
 export class PgasParser extends CstParser {
+  /** This instance's error messages, which know the token vector of the parse in progress. */
+  readonly messages: SyntaxMessages;
+
   constructor() {
-    super(T.allTokens, {
+    const messages = new SyntaxMessages();
+    super([...T.allTokens], {
       recoveryEnabled: true,
       maxLookahead: 3,
       nodeLocationTracking: "full",
-      errorMessageProvider: syntaxErrorMessages,
+      errorMessageProvider: messages,
     });
+    this.messages = messages;
     this.performSelfAnalysis();
   }
 
@@ -437,10 +441,23 @@ export class PgasParser extends CstParser {
   });
 }
 
-export const parser = new PgasParser();
+/**
+ * Parsers not in use. A parser is stateful while it parses (its input, errors and message
+ * context) and costs 0.2-0.7 s to build, so each parse borrows one here for its duration: an
+ * idle one, or a new one when every parser is busy (a parse started inside another, or by a
+ * second compilation in the same process). An idle parser holds nothing of any program. The one
+ * piece of module-level mutable state in compiler/: a cache of interchangeable objects.
+ */
+const idleParsers: PgasParser[] = [];
 
-/** Parses a filtered token vector into a CST; errors are left in `parser.errors`. */
-export function parseTokens(tokens: IToken[]): CstNode {
-  parser.input = tokens;
-  return parser.program();
+/** Runs `use` with a parser that no other parse touches until `use` returns. */
+export function withParser<T>(use: (parser: PgasParser) => T): T {
+  const parser = idleParsers.pop() ?? new PgasParser();
+  try {
+    return use(parser);
+  } finally {
+    parser.input = [];
+    parser.messages.end();
+    idleParsers.push(parser);
+  }
 }

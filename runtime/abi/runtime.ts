@@ -39,7 +39,7 @@ import { Collectives, combiners } from "../extended/collectives.js";
 import { Critical, acquireLock, lockKey, releaseLock } from "../extended/locks.js";
 import { postEvent, waitEvent } from "../extended/events.js";
 import { SyncImages } from "../extended/sync-images.js";
-import { floatToInt, intDiv, intMod, intPow } from "../../stdlib/int32.js";
+import { floatToInt, intDiv, intMod, intPow } from "../support/int32.js";
 import { formatFixed, formatValue, sourceExcerpt } from "../support/format.js";
 import { blockSizeOf, partLengthOf } from "../support/layout.js";
 import { Xoshiro128 } from "../support/random.js";

@@ -1,4 +1,4 @@
-// End-to-end tests of the back end: small programs compiled by compileProgram, written as .mjs to a
+// End-to-end tests of the back end: small programs compiled by the driver (buildSource), written as .mjs to a
 // temporary directory and run with the runtime's runLocal (dist/, built by `npx tsc`) at several
 // image counts; the output is checked against values computed here.
 
@@ -6,15 +6,14 @@ import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkSource } from "../../compiler/driver/compile.js";
-import { compileProgram } from "../../compiler/emit/emit.js";
+import { buildSource } from "../../compiler/driver/compile.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pgasc-codegen-e2e-"));
 
 async function run(name: string, text: string, images: number, args: string[] = []): Promise<{ status: number; out: string; err: string }> {
-  const checked = checkSource(text, `${name}.pgas`);
-  if (!checked.ok) throw new Error(checked.diagnostics.map((d) => d.message).join("\n"));
-  const { js } = await compileProgram(checked.program, { file: `${name}.pgas`, text });
+  const built = await buildSource(text, `${name}.pgas`);
+  if (!built.ok || built.js === undefined) throw new Error(built.diagnostics.map((d) => d.message).join("\n"));
+  const js = built.js;
   const program = join(dir, `${name}.mjs`);
   writeFileSync(program, js);
   const outFile = join(dir, `${name}.${images}.out`);

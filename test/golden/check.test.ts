@@ -1,6 +1,6 @@
 // Golden tests of the checker: every test/golden/diagnostics/<rule>.pgas (one per E2xxx rule, named
 // after its catalogue entry) against its rendered <rule>.diag; every check-clean program checks
-// without diagnostics; typed-AST listings; docs/stdlib.md is generated from the catalogue.
+// without diagnostics; typed-AST listings; docs/intrinsics.md is generated from the catalogue.
 
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,7 +10,7 @@ import { Check } from "../../compiler/diagnostics/catalogue-check.js";
 import { DiagnosticSink } from "../../compiler/diagnostics/diagnostic.js";
 import { renderDiagnostics } from "../../compiler/diagnostics/render.js";
 import { parseProgram } from "../../compiler/syntax/parse.js";
-import { renderStdlibDoc } from "../../stdlib/doc.js";
+import { renderIntrinsicsDoc } from "../../compiler/intrinsics/doc.js";
 import { expectBaseline } from "./harness.js";
 import { typedAstListing } from "../../compiler/check/typed-listing.js";
 
@@ -76,8 +76,8 @@ describe("programs that check cleanly", () => {
   }
 });
 
-describe("stdlib documentation", () => {
-  it("docs/stdlib.md is generated from the catalogue", () => {
-    expectBaseline(join(here, "../../docs/stdlib.md"), renderStdlibDoc());
+describe("intrinsics documentation", () => {
+  it("docs/intrinsics.md is generated from the catalogue", () => {
+    expectBaseline(join(here, "../../docs/intrinsics.md"), renderIntrinsicsDoc());
   });
 });

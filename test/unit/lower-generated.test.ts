@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { pathToFileURL } from "node:url";
 import { buildSource } from "../../compiler/driver/compile.js";
-import { intDiv, intMod, intPow, floatToInt } from "../../stdlib/int32.js";
+import { intDiv, intMod, intPow, floatToInt } from "../../runtime/support/int32.js";
 import { formatFixed, formatValue } from "../../runtime/support/format.js";
 import { blockSizeOf, localOffsetOf, ownerOf, partLengthOf } from "../../runtime/support/layout.js";
 

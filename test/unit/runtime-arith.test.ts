@@ -1,8 +1,8 @@
-// Unit tests for stdlib/int32.ts (32-bit int division, remainder, power, int(x)) and
+// Unit tests for runtime/support/int32.ts (32-bit int division, remainder, power, int(x)) and
 // runtime/support/random.ts (reproducible per-image streams). Consumes the TypeScript sources.
 
 import { describe, expect, it } from "vitest";
-import { floatToInt, intDiv, intMod, intPow } from "../../stdlib/int32.js";
+import { floatToInt, intDiv, intMod, intPow } from "../../runtime/support/int32.js";
 import { Xoshiro128 } from "../../runtime/support/random.js";
 
 describe("intDiv / intMod", () => {

@@ -1,8 +1,10 @@
-// Renders docs/stdlib.md from the intrinsic catalogue, so the documentation cannot drift from
-// what the checker accepts. Consumes stdlib/intrinsics.ts; gives Markdown text (a golden test
-// compares it with docs/stdlib.md; regenerate with `npm run accept`).
+// Renders docs/intrinsics.md from the intrinsic catalogue, so the documentation cannot drift from
+// what the checker accepts. Consumes compiler/intrinsics/catalogue.ts; gives Markdown text (a
+// golden test compares it with docs/intrinsics.md; regenerate with `npm run accept`).
 
-import { INTRINSICS, arityText, type Intrinsic, type IntrinsicGroup, type Lowering } from "./intrinsics.js";
+import { INTRINSICS, arityText } from "./catalogue.js";
+import type { Intrinsic, IntrinsicGroup, Lowering } from "./intrinsic.js";
+import { assertNever } from "../ast/visit.js";
 
 function loweringText(l: Lowering): string {
   switch (l.kind) {
@@ -16,14 +18,16 @@ function loweringText(l: Lowering): string {
       return `collective ${l.op}`;
     case "special":
       return "code generator";
+    default:
+      return assertNever(l);
   }
 }
 
-export function renderStdlibDoc(): string {
+export function renderIntrinsicsDoc(): string {
   const lines: string[] = [
     "# Intrinsics",
     "",
-    "<!-- Generated from stdlib/intrinsics.ts by stdlib/doc.ts; a golden test keeps them equal.",
+    "<!-- Generated from compiler/intrinsics/ by compiler/intrinsics/doc.ts; a golden test keeps them equal.",
     "     Edit the catalogue, then run `npm run accept`. -->",
     "",
     "Every intrinsic of the language, as the checker accepts it. `int` arguments widen to `float`",

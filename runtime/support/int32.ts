@@ -1,6 +1,8 @@
 // Integer arithmetic with the language's 32-bit semantics (LANGUAGE.md §2, §4; language-notes),
 // written once for both users: the checker's constant folding and the runtime. Consumes int32
 // operands; produces wrapped int32 results, or null where the runtime raises an error.
+// A leaf with no imports, kept with the runtime: the compiler already depends on runtime/ (the
+// ABI) and the runtime never imports the compiler, so both use this one file without a cycle.
 
 export const INT_MIN = -2147483648;
 export const INT_MAX = 2147483647;
