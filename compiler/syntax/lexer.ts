@@ -155,6 +155,12 @@ function tokenizeInChunks(text: string): ChunkedTokens {
       }
       restart = lastNewlineStart(result.tokens);
       if (restart > 0) break;
+      // No line break yet: a chunk already past the budget is cut here (the text is refused),
+      // rather than doubled again over megabytes of one line.
+      if (out.tokens.length + result.tokens.length > MAX_TOKENS || chunkErrorCharacters(result) > MAX_ERROR_CHARACTERS) {
+        restart = end - pos;
+        break;
+      }
       size *= 2;
     }
     const keep = (t: IToken) => t.startOffset < restart;
@@ -192,6 +198,12 @@ function tokenizeInChunks(text: string): ChunkedTokens {
     }
   }
   return out;
+}
+
+function chunkErrorCharacters(result: { errors: { length: number }[] }): number {
+  let n = 0;
+  for (const e of result.errors) n += e.length;
+  return n;
 }
 
 /** Where the last Newline token of a chunk starts (0 if it has none). */
