@@ -18,7 +18,10 @@ const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 export function runLocalProcess(opts: RunLocalOptions, exported: Record<string, string> = {}): Promise<number> {
   const entry = fileURLToPath(new URL("./local-child.js", import.meta.url));
   // stdin is ours: it closes when this process ends, however it ends, and the child follows.
-  const child = spawn(process.execPath, [entry, JSON.stringify(opts)], {
+  // V8 and profiling flags given to this process (`node --cpu-prof pgasc run ...`) apply to the
+  // job's process too, where the images run; a debugger port cannot be shared, so --inspect stays.
+  const flags = process.execArgv.filter((flag) => !flag.startsWith("--inspect"));
+  const child = spawn(process.execPath, [...flags, entry, JSON.stringify(opts)], {
     stdio: ["pipe", "inherit", "inherit"],
     env: { ...process.env, ...exported },
   });
