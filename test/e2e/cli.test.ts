@@ -12,9 +12,22 @@ const root = join(import.meta.dirname, "..", "..");
 const cli = join(root, "dist", "cli", "pgasc.js");
 
 function pgasc(args: string[], cwd = root, timeoutMs = 60_000) {
-  const started = Date.now();
   const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: "utf8", timeout: timeoutMs, maxBuffer: 64 << 20 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started, signal: r.signal };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, signal: r.signal };
+}
+
+/** Like pgasc() without blocking the test worker (long runs); killed after `killAfterMs` (a hang). */
+function pgascAsync(args: string[], cwd: string, killAfterMs: number): Promise<{ status: number | null; stderr: string; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const guard = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+    child.on("close", (status, signal) => {
+      clearTimeout(guard);
+      resolve({ status, stderr, signal });
+    });
+  });
 }
 
 function tempDir(): string {
@@ -150,15 +163,16 @@ describe("bad input never crashes or hangs the compiler", () => {
     ["a long line of operators", () => "var x = " + "1 + ".repeat(200_000) + "1\n"],
   ];
   for (const [name, make] of cases) {
-    it(name, () => {
+    // "Never hangs": a generous limit that only a hang reaches, even on a loaded machine (how
+    // fast these are is bench/check-speed.ts's business).
+    it(name, { timeout: 300_000 }, async () => {
       const dir = tempDir();
       writeFileSync(join(dir, "bad.pgas"), make());
-      const r = pgasc(["check", "bad.pgas"], dir, 30_000);
+      const r = await pgascAsync(["check", "bad.pgas"], dir, 240_000);
       expect(r.signal, "killed by the time limit: a hang").toBeNull();
       expect([0, 1]).toContain(r.status);
       if (r.status === 1) expect(r.stderr).toMatch(/^bad\.pgas:\d+:\d+: error: /m);
       expectNoStackTrace(r.stderr);
-      expect(r.ms).toBeLessThan(20_000);
     });
   }
 });
