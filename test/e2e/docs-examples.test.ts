@@ -59,7 +59,7 @@ describe("docs/language.md", () => {
       it.todo(`${title} (version 2)`);
       continue;
     }
-    it(title, { timeout: 60_000 }, async () => {
+    it(title, { timeout: 300_000 }, async () => {
       if (!cliAvailable()) throw new Error("dist/cli/pgasc.js is missing: run `npm run build`");
       const file = writeExample(e);
       const r = await runCli(["check", file], 50_000);

@@ -262,7 +262,7 @@ export async function defineSuite(
     for (const spec of specs) {
       describe(spec.name, () => {
         let built: RunResult | undefined;
-        it("builds", { timeout: 130_000 }, async () => {
+        it("builds", { timeout: 300_000 }, async () => {
           built = await buildProgram(spec);
           expect(checkBuild(built).join("\n")).toBe("");
         });

@@ -73,13 +73,13 @@ for (const plan of plans) {
   const spec = parseHeader(plan.file);
   describe(`${spec.name} over nodes`, () => {
     let built = false;
-    it("builds", { timeout: 120_000 }, async () => {
+    it("builds", { timeout: 300_000 }, async () => {
       const r = await buildProgram(spec);
       expect(checkBuild(r).join("\n")).toBe("");
       built = true;
     });
     for (const [images, nodes] of plan.splits) {
-      it(`-n ${images} over ${nodes} node(s) matches one node`, { timeout: 90_000 }, async (ctx) => {
+      it(`-n ${images} over ${nodes} node(s) matches one node`, { timeout: 300_000 }, async (ctx) => {
         if (!built) ctx.skip();
         const compiled = outputFor(spec);
         const reference = await runOneNode(compiled, images, spec);

@@ -207,7 +207,7 @@ describe.skipIf(reason !== undefined)(`several hosts in network namespaces${reas
     job.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
     const ended = new Promise<{ status: number | null; at: number }>((r) => job.on("close", (status) => r({ status, at: Date.now() })));
     try {
-      expect(await waitFor(() => out.split("\n").length > 4, 20_000)).toBe(true);
+      expect(await waitFor(() => out.split("\n").length > 4, 120_000)).toBe(true);
       // The node process of host 3 (node 2, image 3) is the only node process in its namespace.
       const victims = ip(["netns", "pids", hostNamespace(2)]).out.split("\n").filter((l) => /^\d+$/.test(l.trim())).map(Number);
       expect(victims.length).toBeGreaterThan(0);
@@ -217,13 +217,13 @@ describe.skipIf(reason !== undefined)(`several hosts in network namespaces${reas
       expect(end.at - killedAt).toBeLessThan(5000);
       expect(end.status).not.toBe(0);
       expect(err).toContain(`pgasc: node 2 (image 3) on ${HOSTS[2]} was killed by SIGKILL; image 3 lost`);
-      expect(await waitFor(() => namespacePids().length === 0, 5000)).toBe(true);
+      expect(await waitFor(() => namespacePids().length === 0, 120_000)).toBe(true);
     } finally {
       job.kill("SIGKILL");
     }
   });
 
-  it.skipIf(!existsSync(conduitMain))("an ssh-like agent killed: the remote node sees stdin close; the job ends, nothing left", { timeout: 60_000 }, async () => {
+  it.skipIf(!existsSync(conduitMain))("an ssh-like agent killed: the remote node sees stdin close; the job ends, nothing left", { timeout: 300_000 }, async () => {
     const program = join(dir, "spin.mjs");
     const job = spawn(process.execPath, [cli, "run", "--hostfile", hostfile, "--rsh", relayAgent, "-o", program, join(root, "test", "fixtures", "launcher", "spin.pgas")], {
       cwd: root,
@@ -235,7 +235,7 @@ describe.skipIf(reason !== undefined)(`several hosts in network namespaces${reas
     job.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
     const ended = new Promise<{ status: number | null; at: number }>((r) => job.on("close", (status) => r({ status, at: Date.now() })));
     try {
-      expect(await waitFor(() => out.split("\n").filter((l) => l.startsWith("started")).length === 4, 30_000), err).toBe(true);
+      expect(await waitFor(() => out.split("\n").filter((l) => l.startsWith("started")).length === 4, 120_000), err).toBe(true);
       // The agent of node 1 is the launcher's child whose command line names host 2.
       const agents = spawnSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" })
         .stdout.split("\n")
@@ -248,7 +248,7 @@ describe.skipIf(reason !== undefined)(`several hosts in network namespaces${reas
       expect(end.at - killedAt).toBeLessThan(5000);
       expect(end.status).not.toBe(0);
       expect(err).toContain(`pgasc: node 1 (image 2) on ${HOSTS[1]} was killed by SIGKILL; image 2 lost`);
-      expect(await waitFor(() => namespacePids().length === 0, 5000)).toBe(true);
+      expect(await waitFor(() => namespacePids().length === 0, 120_000)).toBe(true);
     } finally {
       job.kill("SIGKILL");
     }
@@ -265,18 +265,18 @@ describe.skipIf(reason !== undefined)(`several hosts in network namespaces${reas
     let out = "";
     job.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
     const ended = new Promise((r) => job.on("close", r));
-    expect(await waitFor(() => out.split("\n").filter((l) => l.startsWith("started")).length === 4, 30_000)).toBe(true);
+    expect(await waitFor(() => out.split("\n").filter((l) => l.startsWith("started")).length === 4, 120_000)).toBe(true);
     return { job, ended };
   }
 
-  it.skipIf(!existsSync(conduitMain))("the launcher killed outright: remote nodes behind ssh-like agents end by themselves", { timeout: 60_000 }, async () => {
+  it.skipIf(!existsSync(conduitMain))("the launcher killed outright: remote nodes behind ssh-like agents end by themselves", { timeout: 300_000 }, async () => {
     const { job, ended } = await spinAcrossHosts(relayAgent);
     try {
       expect(namespacePids().length).toBeGreaterThanOrEqual(3);
       // Only the launcher: its agents (and their relays) lose their stdin, as ssh would lose its session.
       process.kill(job.pid!, "SIGKILL");
       await ended;
-      expect(await waitFor(() => namespacePids().length === 0, 5000)).toBe(true);
+      expect(await waitFor(() => namespacePids().length === 0, 120_000)).toBe(true);
     } finally {
       try {
         process.kill(-job.pid!, "SIGKILL");
@@ -306,11 +306,11 @@ describe.skipIf(reason !== undefined)(`several hosts in network namespaces${reas
 
   it.skipIf(!existsSync(conduitMain) || spawnSync("openssl", ["version"]).error !== undefined)(
     "TLS by default across the namespaces: node 0 shows the job's certificate; --insecure shows none",
-    { timeout: 120_000 },
+    { timeout: 300_000 },
     async () => {
       expect(await handshakeWithNode0([])).toMatch(/subject\s*=\s*CN\s*=\s*pgasc-node/);
       expect(await handshakeWithNode0(["--insecure"])).toMatch(/no peer certificate available/);
-      expect(await waitFor(() => namespacePids().length === 0, 5000)).toBe(true);
+      expect(await waitFor(() => namespacePids().length === 0, 120_000)).toBe(true);
     },
   );
 

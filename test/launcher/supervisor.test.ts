@@ -108,7 +108,7 @@ function nodePids(launcher: number): number[] {
 
 /** Waits until the job's `count` nodes run and all `lines` hello lines are out. */
 function startedNodes(job: Running, count: number, lines = count): Promise<boolean> {
-  return waitFor(() => nodePids(job.child.pid!).length === count && job.stdout().split("\n").length > lines, 10_000);
+  return waitFor(() => nodePids(job.child.pid!).length === count && job.stdout().split("\n").length > lines, 120_000);
 }
 
 describe("pgasc run over node processes (stand-in node program)", () => {
@@ -210,7 +210,7 @@ describe("pgasc run over node processes (stand-in node program)", () => {
     expect(leftovers().length).toBe(2);
     process.kill(job.child.pid!, "SIGKILL");
     await job.ended;
-    expect(await waitFor(() => leftovers().length === 0, 5000)).toBe(true);
+    expect(await waitFor(() => leftovers().length === 0, 120_000)).toBe(true);
   });
 
   it("a node that fails with a status: the job takes that status and stops the others", async () => {
@@ -239,12 +239,12 @@ describe("pgasc run over node processes (stand-in node program)", () => {
 
   it("output closed by its reader (| head): the job ends with 141, nothing left", async () => {
     const job = start(["run", "-n", "4", "--nodes", "2", "-o", program, hello, "--", "lines", "5000"]);
-    expect(await waitFor(() => job.stdout().length > 0, 10_000)).toBe(true);
+    expect(await waitFor(() => job.stdout().length > 0, 120_000)).toBe(true);
     job.child.stdout!.destroy();
     const end = await job.ended;
     expect(end.status).toBe(141);
     expect(job.stderr()).toBe("");
-    expect(await waitFor(() => leftovers().length === 0, 5000)).toBe(true);
+    expect(await waitFor(() => leftovers().length === 0, 120_000)).toBe(true);
   });
 
   it("--show builds the program it names, prints one command per node (with -x variables) and runs nothing", () => {

@@ -5,6 +5,7 @@
 // Consumes fixture errors.mjs (mode = first program argument) via dist/ (harness.ts).
 
 import { describe, expect, it } from "vitest";
+import { withGrowingDeadline } from "../support/deadline.js";
 import { lines, runFixture } from "./harness.js";
 
 interface Case {
@@ -64,28 +65,25 @@ describe("runtime errors and error stop end every image", () => {
 });
 
 describe("timeouts", () => {
-  // --timeout counts from the start, start-up included (runtime/conduits/smp/node.ts), so on a
-  // loaded machine a 1 s deadline can come before image 0 has reached its wait: the report then
-  // says "image 0: running" instead of the statement. That is detected in the report itself and
-  // the run repeated with a longer deadline; the last attempt's report must name the statement.
-  const deadlines = [1, 5, 30];
+  // --timeout counts from the start, start-up included (runtime/conduits/smp/node.ts): a 1 s
+  // deadline on a loaded machine can come before the waiting image has reached its wait; the
+  // report then says "running" for it and the run is repeated with a longer deadline.
   const expected: Record<string, string> = {
     hang: "image 0: sync images(2) at errors.pgas:8\n",
     "hang-barrier": "image 1: sync all at errors.pgas:9\n",
   };
   for (const mode of ["hang", "hang-barrier"]) {
-    it(`${mode} ends with status 124 after the timeout, naming each image's statement`, { timeout: 300_000 }, async () => {
-      for (const [attempt, seconds] of deadlines.entries()) {
-        const r = await runFixture("errors.mjs", 3, { args: [mode], timeoutSeconds: seconds });
-        expect(r.status).toBe(124);
-        // The headline, then every image's statement (the watchdog's report, runtime/extended/watchdog.ts).
-        expect(r.stderr).toMatch(new RegExp(`^pgasc: timeout: the program ran longer than ${seconds} second\\(s\\); stopping all images\n(image \\d: .*\n){3}$`));
-        const waiter = expected[mode]!.split(":")[0]!;
-        const startingUp = r.stderr.includes(`${waiter}: running\n`) && attempt < deadlines.length - 1;
-        if (startingUp) continue;
-        expect(r.stderr).toContain(expected[mode]);
-        return;
-      }
+    it(`${mode} ends with status 124 after the timeout, naming the waiting image's statement`, async () => {
+      const waiter = expected[mode]!.split(":")[0]!;
+      const { result: r, seconds } = await withGrowingDeadline(
+        [1, 5, 30],
+        (timeoutSeconds) => runFixture("errors.mjs", 3, { args: [mode], timeoutSeconds }),
+        (r) => r.stderr.includes(`${waiter}: running\n`),
+      );
+      expect(r.status).toBe(124);
+      // The headline, then every image's statement (the watchdog's report, runtime/extended/watchdog.ts).
+      expect(r.stderr).toMatch(new RegExp(`^pgasc: timeout: the program ran longer than ${seconds} second\\(s\\); stopping all images\n(image \\d: .*\n){3}$`));
+      expect(r.stderr).toContain(expected[mode]);
     });
   }
 });

@@ -5,7 +5,7 @@
 import { expect, it } from "vitest";
 import { runSoak } from "../../bench/soak.js";
 
-it("16 images over 4 nodes for 20 s: no lost update, no hang, memory flat after warm-up", { timeout: 120_000 }, async () => {
+it("16 images over 4 nodes for 20 s: no lost update, no hang, memory flat after warm-up", { timeout: 300_000 }, async () => {
   const result = await runSoak({ seconds: 20, images: 16, nodes: 4, warmupSeconds: 6, sampleMs: 1000 });
   console.log(result.summary);
   expect(result.stderr).toBe("");
