@@ -36,7 +36,7 @@ function specOf(e: PgasExample): ProgramSpec {
     exit: e.exit,
     stderr: (e.stderr ?? "").split("\n").filter((l) => l.trim() !== ""),
     nodes: e.nodes,
-    timeoutMs: 30_000,
+    timeoutMs: 120_000,
   };
 }
 
