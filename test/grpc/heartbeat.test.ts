@@ -22,9 +22,10 @@ describe("a node stopped with SIGSTOP", () => {
   ] as const) {
     it(`node ${victim} of 3: the others name it once and end the job`, { timeout: 300_000 }, async () => {
       const r = await runNodes(grpcFixture("busy.mjs"), 6, 3, {
-        args: ["40", "announce"],
-        timeoutSeconds: 60,
-        killAfterMs: 60_000,
+        // the busy image computes for 400 s: only the heartbeat ends the job before the guard
+        args: ["400", "announce"],
+        timeoutSeconds: 450,
+        killAfterMs: 200_000,
         onStarted: (children, _configs, stdoutPath) => {
           void waitForText(stdoutPath, "started").then(() => {
             children[victim].kill("SIGSTOP");
