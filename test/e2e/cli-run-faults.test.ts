@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runAsync } from "../support/run-async.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const cli = join(root, "dist", "cli", "pgasc.js");
@@ -19,9 +20,9 @@ const spin = () => join(dir, "spin.mjs");
 const remoteError = () => join(dir, "remote-error.mjs");
 const started: ChildProcess[] = [];
 
-function pgasc(args: string[], timeoutMs = 60_000) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8", timeout: timeoutMs, env: { ...process.env, NO_COLOR: "1" } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+function pgasc(args: string[], timeoutMs = 240_000) {
+  // asynchronous: a worker blocked in spawnSync on a loaded machine misses vitest's RPC deadline
+  return runAsync(process.execPath, [cli, ...args], { cwd: root, timeoutMs, env: { ...process.env, NO_COLOR: "1" } });
 }
 
 interface Job {
@@ -163,36 +164,36 @@ describe.skipIf(!existsSync(conduit))("multi-node faults with the grpc conduit",
     expect(await waitFor(() => leftovers().length === 0, 120_000)).toBe(true);
   });
 
-  it("a runtime error on the last node: status 1, the message names the image and the line", () => {
-    const r = pgasc(["run", "-n", "4", "--nodes", "2", "-o", remoteError(), fixture("remote-error.pgas")]);
+  it("a runtime error on the last node: status 1, the message names the image and the line", async () => {
+    const r = await pgasc(["run", "-n", "4", "--nodes", "2", "-o", remoteError(), fixture("remote-error.pgas")]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("remote-error.pgas:7:3: runtime error: image 3: index 13 is out of bounds for 'a' (valid 0..3)");
     expect(r.stdout).toBe("");
     expect(leftovers()).toEqual([]);
   });
 
-  it("error stop 7 on the last node: the job's status is 7", () => {
-    const r = pgasc(["run", "-n", "7", "--nodes", "3", "-o", remoteError(), fixture("remote-error.pgas"), "--", "1"]);
+  it("error stop 7 on the last node: the job's status is 7", async () => {
+    const r = await pgasc(["run", "-n", "7", "--nodes", "3", "-o", remoteError(), fixture("remote-error.pgas"), "--", "1"]);
     expect(r.status).toBe(7);
     expect(r.stdout).toBe("");
     expect(leftovers()).toEqual([]);
   });
 
-  it("--timeout: the nodes stop the job with status 124", () => {
-    const r = pgasc(["run", "-n", "4", "--nodes", "2", "--timeout", "1", "-o", spin(), fixture("spin.pgas")]);
+  it("--timeout: the nodes stop the job with status 124", async () => {
+    const r = await pgasc(["run", "-n", "4", "--nodes", "2", "--timeout", "1", "-o", spin(), fixture("spin.pgas")]);
     expect(r.status).toBe(124);
     expect(r.stderr).toMatch(/timeout/);
     expect(leftovers()).toEqual([]);
   });
 
-  it("-l labels every line with its image across nodes", () => {
-    const r = pgasc(["run", "-n", "5", "--nodes", "2", "-l", "-o", spin(), fixture("spin.pgas"), "--", "10"]);
+  it("-l labels every line with its image across nodes", async () => {
+    const r = await pgasc(["run", "-n", "5", "--nodes", "2", "-l", "-o", spin(), fixture("spin.pgas"), "--", "10"]);
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split("\n").sort();
     expect(lines).toEqual([0, 1, 2, 3, 4].flatMap((i) => [`${i}: done ${i} 10.0`, `${i}: started ${i}`]).sort());
   });
 
-  it("TLS options reach every node: a job over TLS with a throwaway CA", { timeout: 300_000 }, (ctx) => {
+  it("TLS options reach every node: a job over TLS with a throwaway CA", { timeout: 300_000 }, async (ctx) => {
     const tlsDir = mkdtempSync(join(tmpdir(), "pgasc-launch-tls-"));
     const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: tlsDir, stdio: "pipe" });
     try {
@@ -206,14 +207,14 @@ describe.skipIf(!existsSync(conduit))("multi-node faults with the grpc conduit",
     writeFileSync(join(tlsDir, "ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
     openssl("x509", "-req", "-in", "node.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "node.pem", "-days", "1", "-extfile", "ext.cnf");
     const tls = ["--tls-cert", join(tlsDir, "node.pem"), "--tls-key", join(tlsDir, "node.key"), "--tls-ca", join(tlsDir, "ca.pem")];
-    const r = pgasc(["run", "-n", "4", "--nodes", "2", ...tls, "-o", spin(), fixture("spin.pgas"), "--", "10"]);
+    const r = await pgasc(["run", "-n", "4", "--nodes", "2", ...tls, "-o", spin(), fixture("spin.pgas"), "--", "10"]);
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split("\n")).toHaveLength(8);
     // A wrong CA: the nodes cannot verify each other and the job fails instead of running in the
     // clear (today the nodes keep retrying the rendezvous; --timeout bounds it).
     openssl("req", "-x509", ...ec, "-keyout", "other.key", "-out", "other.pem", "-days", "1", "-subj", "/CN=another CA");
     const wrong = ["--tls-cert", join(tlsDir, "node.pem"), "--tls-key", join(tlsDir, "node.key"), "--tls-ca", join(tlsDir, "other.pem")];
-    const bad = pgasc(["run", "-n", "2", "--nodes", "2", "--timeout", "3", ...wrong, "-o", spin(), fixture("spin.pgas"), "--", "10"], 60_000);
+    const bad = await pgasc(["run", "-n", "2", "--nodes", "2", "--timeout", "3", ...wrong, "-o", spin(), fixture("spin.pgas"), "--", "10"], 60_000);
     expect(bad.status).not.toBe(0);
     expect(bad.stdout).not.toContain("done");
     expect(leftovers()).toEqual([]);
