@@ -8,6 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runAsync } from "../support/run-async.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const cli = join(root, "dist", "cli", "pgasc.js");
@@ -106,9 +107,9 @@ let agent: string;
 /** An agent that behaves like ssh: the remote command runs in another session, its stdin relayed. */
 let relayAgent: string;
 
-function run(args: string[], extraEnv: Record<string, string>, timeoutMs = 120_000) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, ...extraEnv }, timeout: timeoutMs });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+function run(args: string[], extraEnv: Record<string, string>, timeoutMs = 240_000) {
+  // asynchronous: a worker blocked in spawnSync on a loaded machine misses vitest's RPC deadline
+  return runAsync(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, ...extraEnv }, timeoutMs });
 }
 
 async function waitFor(condition: () => boolean, ms: number): Promise<boolean> {
@@ -177,9 +178,9 @@ describe.skipIf(reason !== undefined)(`several hosts in network namespaces${reas
     expect(ip(["netns", "list"]).out).not.toContain(PREFIX);
   });
 
-  it("each node runs in its host's namespace and listens on that host's address", () => {
+  it("each node runs in its host's namespace and listens on that host's address", async () => {
     const program = join(dir, "hello.mjs");
-    const r = run(["run", "--hostfile", hostfile, "--rsh", agent, "-o", program, join(root, "samples", "hello.pgas"), "--", "where", "hello"], {
+    const r = await run(["run", "--hostfile", hostfile, "--rsh", agent, "-o", program, join(root, "samples", "hello.pgas"), "--", "where", "hello"], {
       PGASC_NODE_MAIN: standIn,
     });
     expect(r.stderr).toBe("");
@@ -313,13 +314,13 @@ describe.skipIf(reason !== undefined)(`several hosts in network namespaces${reas
   it.skipIf(!existsSync(conduitMain))(
     `the real conduit across the namespaces gives the one-node output${existsSync(conduitMain) ? "" : " (skipped: no dist/runtime/conduits/grpc/node-main.js yet)"}`,
     { timeout: 300_000 },
-    () => {
+    async () => {
       for (const sample of ["hello", "ring", "pi", "heat", "bank"]) {
         const file = join(root, "samples", `${sample}.pgas`);
         const program = join(dir, `${sample}.mjs`);
-        const one = run(["run", "-n", "4", "-o", program, file], {});
+        const one = await run(["run", "-n", "4", "-o", program, file], {});
         expect(one.status, one.stderr).toBe(0);
-        const many = run(["run", "--hostfile", hostfile, "--rsh", agent, "--timeout", "60", "-o", program, file], {});
+        const many = await run(["run", "--hostfile", hostfile, "--rsh", agent, "--timeout", "60", "-o", program, file], {});
         expect(many.stderr, sample).toBe("");
         expect(many.status, sample).toBe(0);
         const sorted = (text: string) => text.trim().split("\n").sort().join("\n");
