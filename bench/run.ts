@@ -218,6 +218,8 @@ async function main(): Promise<void> {
       process.stdout.write(`[extra] ${name}\n`);
       const r = await runCommand(process.execPath, [file], { timeoutSeconds: 300, cwd: repo });
       extras.push({ name, output: (r.stdout + (r.status === 0 ? "" : `\n(exit status ${r.status}) ${r.stderr}`)).trim() });
+      // check-speed exits 1 when a front-end regression check is over its bound: the run fails too
+      if (r.status !== 0) process.exitCode = 1;
     }
   }
 

@@ -2,6 +2,8 @@
 // events and barriers (a generated .pgas program that checks every result), while the VmRSS of
 // each node process is sampled. Consumes the built CLI (dist/); prints memory over time and a
 // verdict: no lost update, no hang, no growth after warm-up. Exit status 0 when all three hold.
+// Warm-up and growth are judged by rounds completed, not by wall time: image 0 prints each round,
+// so a loaded machine (slower start-up, fewer rounds) moves the windows with the program.
 // Run: npx tsc -p tsconfig.json && node dist/bench/soak.js [--seconds 180] [--images 16] [--nodes 4]
 
 import { spawn } from "node:child_process";
@@ -73,6 +75,9 @@ while done == 0 {
     }
   }
   round += 1
+  if me == 0 {
+    print("round", round)
+  }
   var stop_now = 0
   if me == 0 && wtime() - t0 > seconds {
     stop_now = 1
@@ -99,8 +104,8 @@ export interface SoakOptions {
   seconds: number;
   images: number;
   nodes: number;
-  /** Samples before this many seconds are warm-up (default: 25 % of the run, at least 5 s). */
-  warmupSeconds?: number;
+  /** The first this fraction of the rounds completed is warm-up (default 0.3). */
+  warmupFraction?: number;
   sampleMs?: number;
   /** Allowed growth from the first post-warm-up samples to the last ones: max(MiB, fraction). */
   toleranceMiB?: number;
@@ -112,7 +117,9 @@ export interface NodeMemory {
   pid: number;
   /** [seconds since start, VmRSS MiB] */
   samples: [number, number][];
+  /** Mean RSS over the rounds just after warm-up (warmupFraction to warmupFraction + 0.2). */
   afterWarmupMiB: number;
+  /** Mean RSS over the last fifth of the rounds. */
   endMiB: number;
   maxMiB: number;
   growthMiB: number;
@@ -171,19 +178,31 @@ const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(
 export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
   const log = opts.log ?? (() => undefined);
   const sampleMs = opts.sampleMs ?? 2000;
-  const warmup = opts.warmupSeconds ?? Math.max(5, opts.seconds * 0.25);
+  const warmupFraction = opts.warmupFraction ?? 0.3;
   const dir = mkdtempSync(join(tmpdir(), "pgasc-soak-"));
   try {
     const source = join(dir, "soak.pgas");
     writeFileSync(source, SOAK_PROGRAM);
     const output = join(dir, "soak.mjs");
     // A hang ends the run through the watchdog (a deadlock) or --timeout, each with its report.
-    const args = [cliPath(), "run", "-n", String(opts.images), "--nodes", String(opts.nodes), "--deadlock-timeout", "30", "--timeout", String(Math.ceil(opts.seconds * 1.5 + 60)), "-o", output, source, "--", String(opts.seconds)];
+    const args = [cliPath(), "run", "-n", String(opts.images), "--nodes", String(opts.nodes), "--deadlock-timeout", "30", "--timeout", String(Math.ceil(opts.seconds * 1.5 + 180)), "-o", output, source, "--", String(opts.seconds)];
     const t0 = performance.now();
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    // [seconds since start, rounds completed] from image 0's "round R" lines, as they arrive
+    const progress: [number, number][] = [];
+    let pending = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      const at = (performance.now() - t0) / 1000;
+      const lines = (pending + d).split("\n");
+      pending = lines.pop()!;
+      for (const line of lines) {
+        const m = /^round (\d+)$/.exec(line);
+        if (m) progress.push([at, Number(m[1])]);
+        else stdout += line + "\n";
+      }
+    });
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     const memory = new Map<number, [number, number][]>();
     const sampler = setInterval(() => {
@@ -200,22 +219,28 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
     const status = await new Promise<number | null>((done) => child.on("close", (code) => done(code)));
     clearInterval(sampler);
     const seconds = (performance.now() - t0) / 1000;
+    stdout += pending;
 
     const match = /rounds (\d+) bad (-?\d+) atomic (-?\d+) (-?\d+) locked (-?\d+) (-?\d+)/.exec(stdout);
     const rounds = match ? Number(match[1]) : 0;
     const noLostUpdate = match !== null && match[2] === "0" && match[3] === match[4] && match[5] === match[6] && rounds > 0;
-    const noHang = status === 0 && seconds < opts.seconds * 1.5 + 60;
+    // A hang ends through the watchdog or --timeout, each with a non-zero status.
+    const noHang = status === 0;
     const tolMiB = opts.toleranceMiB ?? 24;
     const tolFraction = opts.toleranceFraction ?? 0.15;
+    // The time at which `fraction` of the rounds were done (from image 0's progress lines).
+    const timeOfRounds = (fraction: number) => progress.find(([, r]) => r >= fraction * rounds)?.[0] ?? Infinity;
+    const windows = { early: [timeOfRounds(warmupFraction), timeOfRounds(warmupFraction + 0.2)], late: [timeOfRounds(0.8), timeOfRounds(1)] };
+    const inWindow = (samples: [number, number][], [from, to]: number[]) => samples.filter(([t]) => t >= from! && t <= to!).map(([, v]) => v);
     const nodes: NodeMemory[] = [...memory.entries()].map(([pid, samples]) => {
-      const running = samples.filter(([t]) => t <= seconds - 1);
-      const after = running.filter(([t]) => t >= warmup).map(([, v]) => v);
-      const afterWarmupMiB = mean(after.slice(0, 3));
-      const endMiB = mean(after.slice(-3));
+      const afterWarmupMiB = mean(inWindow(samples, windows.early));
+      const endMiB = mean(inWindow(samples, windows.late));
       return { pid, samples, afterWarmupMiB, endMiB, maxMiB: Math.max(...samples.map(([, v]) => v)), growthMiB: endMiB - afterWarmupMiB };
     });
+    // Each window needs samples on every node, or the run was too short to judge (not a pass).
+    const judged = nodes.every((n) => inWindow(n.samples, windows.early).length > 0 && inWindow(n.samples, windows.late).length > 0);
     const noGrowth =
-      nodes.length === opts.nodes && nodes.every((n) => n.growthMiB <= Math.max(tolMiB, n.afterWarmupMiB * tolFraction));
+      nodes.length === opts.nodes && judged && nodes.every((n) => n.growthMiB <= Math.max(tolMiB, n.afterWarmupMiB * tolFraction));
     const summary = [
       `soak: ${opts.images} images over ${opts.nodes} nodes, ${opts.seconds} s asked, ${seconds.toFixed(1)} s taken, status ${status}, ${rounds} rounds`,
       `  result line: ${stdout.trim() || "(none)"}`,
@@ -226,7 +251,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
             .map(([t, v]) => `${t.toFixed(0)}s:${v.toFixed(0)}`)
             .join(" ")}`,
       ),
-      `  no lost update: ${noLostUpdate ? "yes" : "NO"}; no hang: ${noHang ? "yes" : "NO"}; no growth after warm-up (${warmup.toFixed(0)} s; tolerance max(${tolMiB} MiB, ${(tolFraction * 100).toFixed(0)} %)): ${noGrowth ? "yes" : "NO"}`,
+      `  memory compared between rounds ${Math.round(warmupFraction * 100)}-${Math.round((warmupFraction + 0.2) * 100)} % (t=${windows.early.map((t) => t!.toFixed(0)).join("-")} s) and 80-100 % (t=${windows.late.map((t) => t!.toFixed(0)).join("-")} s)${judged ? "" : "; too few samples in a window to judge"}`,
+      `  no lost update: ${noLostUpdate ? "yes" : "NO"}; no hang: ${noHang ? "yes" : "NO"}; no growth after warm-up (tolerance max(${tolMiB} MiB, ${(tolFraction * 100).toFixed(0)} %)): ${noGrowth ? "yes" : "NO"}`,
       ...(stderr.trim() ? [`  stderr: ${stderr.trim()}`] : []),
     ].join("\n");
     return { status, stdout, stderr, seconds, rounds, noLostUpdate, noHang, noGrowth, nodes, summary };

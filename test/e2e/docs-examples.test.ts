@@ -36,7 +36,7 @@ function specOf(e: PgasExample): ProgramSpec {
     exit: e.exit,
     stderr: (e.stderr ?? "").split("\n").filter((l) => l.trim() !== ""),
     nodes: e.nodes,
-    timeoutMs: 30_000,
+    timeoutMs: 120_000,
   };
 }
 
@@ -59,7 +59,7 @@ describe("docs/language.md", () => {
       it.todo(`${title} (version 2)`);
       continue;
     }
-    it(title, { timeout: 60_000 }, async () => {
+    it(title, { timeout: 300_000 }, async () => {
       if (!cliAvailable()) throw new Error("dist/cli/pgasc.js is missing: run `npm run build`");
       const file = writeExample(e);
       const r = await runCli(["check", file], 50_000);

@@ -13,7 +13,8 @@
 //   // stderr: /regex/i       a regular expression that must match stderr
 //   // nodes: 2 4             optional `--nodes K` splits, run only when PGASC_E2E_NODES=1 (or
 //                            when the suite asks for them: listPrograms(dir, { nodeSplits: true }))
-//   // timeout: 60            per-run timeout in seconds (default 30)
+//   // timeout: 60            per-run timeout in seconds (default 120: generous, as only a hang
+//                            should reach it on a loaded machine)
 // Expected stdout: for samples `samples/expected/NAME.N.txt`; for test programs
 // `test/programs/NAME.N.expected` if present, else `test/programs/NAME.expected`. A failing
 // program (exit != 0) without an expected file has its stdout unchecked.
@@ -64,7 +65,7 @@ export function parseHeader(file: string, options: HeaderOptions = {}): ProgramS
     exit: 0,
     stderr: [],
     nodes: [],
-    timeoutMs: 30_000,
+    timeoutMs: 120_000,
   };
   for (const raw of source.split("\n")) {
     const line = raw.trim();
@@ -262,7 +263,7 @@ export async function defineSuite(
     for (const spec of specs) {
       describe(spec.name, () => {
         let built: RunResult | undefined;
-        it("builds", { timeout: 130_000 }, async () => {
+        it("builds", { timeout: 300_000 }, async () => {
           built = await buildProgram(spec);
           expect(checkBuild(built).join("\n")).toBe("");
         });

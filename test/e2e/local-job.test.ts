@@ -8,13 +8,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runAsync } from "../support/run-async.js";
 
 const cli = join(import.meta.dirname, "..", "..", "dist", "cli", "pgasc.js");
 const dir = mkdtempSync(join(tmpdir(), "pgasc-local-"));
 
 function pgasc(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: "utf8", timeout: 180_000, env });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  // asynchronous: a worker blocked in spawnSync on a loaded machine misses vitest's RPC deadline
+  return runAsync(process.execPath, [cli, ...args], { cwd: dir, timeoutMs: 240_000, env });
 }
 
 function program(name: string, text: string): string {
@@ -47,43 +48,43 @@ function childrenOf(pid: number): number[] {
 }
 
 describe("launcher conventions", () => {
-  it("pgasc with no arguments prints the help on stderr and exits 2", () => {
-    const r = pgasc([]);
+  it("pgasc with no arguments prints the help on stderr and exits 2", async () => {
+    const r = await pgasc([]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("Usage: pgasc");
     expect(r.stdout).toBe("");
   });
 
-  it("-np N is -n N and --tag-output is -l", () => {
-    const r = pgasc(["run", "-np", "3", "--tag-output", hello]);
+  it("-np N is -n N and --tag-output is -l", async () => {
+    const r = await pgasc(["run", "-np", "3", "--tag-output", hello]);
     expect(r.status).toBe(0);
     expect(r.stdout.split("\n").filter((l) => l !== "").sort()).toEqual(["0: hello 0", "1: hello 1", "2: hello 2"]);
   });
 
-  it("-x VAR=VALUE and -x VAR reach the job's process", () => {
+  it("-x VAR=VALUE and -x VAR reach the job's process", async () => {
     const preload = join(dir, "show-env.cjs");
     writeFileSync(preload, 'process.stderr.write(`env ${process.env.PGASC_T_A} ${process.env.PGASC_T_B}\\n`);\n');
-    const r = pgasc(["run", "-n", "1", "-x", `NODE_OPTIONS=--require=${preload}`, "-x", "PGASC_T_A=one two", "-x", "PGASC_T_B", hello], {
+    const r = await pgasc(["run", "-n", "1", "-x", `NODE_OPTIONS=--require=${preload}`, "-x", "PGASC_T_A=one two", "-x", "PGASC_T_B", hello], {
       ...process.env,
       PGASC_T_B: "three",
     });
     expect(r.status).toBe(0);
     expect(r.stderr).toContain("env one two three");
-    expect(pgasc(["run", "-n", "1", "-x", "PGASC_T_UNSET_X", hello]).stderr).toBe("pgasc: -x PGASC_T_UNSET_X: PGASC_T_UNSET_X is not set here (give -x PGASC_T_UNSET_X=VALUE)\n");
+    expect((await pgasc(["run", "-n", "1", "-x", "PGASC_T_UNSET_X", hello])).stderr).toBe("pgasc: -x PGASC_T_UNSET_X: PGASC_T_UNSET_X is not set here (give -x PGASC_T_UNSET_X=VALUE)\n");
   });
 
-  it("build -o - writes the module to standard output", () => {
-    const r = pgasc(["build", hello, "-o", "-"]);
+  it("build -o - writes the module to standard output", async () => {
+    const r = await pgasc(["build", hello, "-o", "-"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("export function main(rt)");
   });
 
-  it("more than 8 images per core on this host is refused in one line, unless --oversubscribe", () => {
+  it("more than 8 images per core on this host is refused in one line, unless --oversubscribe", async () => {
     const many = availableParallelism() * 8 + 1;
-    const r = pgasc(["run", "-n", String(many), hello]);
+    const r = await pgasc(["run", "-n", String(many), hello]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^pgasc: -n ${many} is more than 8 images per core on this host's \\d+ cores? \\(\\d+\\): .*--oversubscribe\\n$`));
-    const nodes = pgasc(["run", "-n", String(many), "--nodes", "2", hello]);
+    const nodes = await pgasc(["run", "-n", String(many), "--nodes", "2", hello]);
     expect(nodes.status).toBe(2);
     expect(nodes.stderr).toContain(`-n ${many} is more than 8 images per core`);
   });
@@ -127,8 +128,8 @@ describe("the job's process", () => {
     expect(run.stderr()).toContain("pgasc: the job's process was killed by SIGKILL; images 0-1 lost. If nobody sent it, the kernel's out-of-memory killer did");
   });
 
-  it("--timeout bounds a start-up of many threads", () => {
-    const r = pgasc(["run", "-n", "200", "--oversubscribe", "--timeout", "1", hello]);
+  it("--timeout bounds a start-up of many threads", async () => {
+    const r = await pgasc(["run", "-n", "200", "--oversubscribe", "--timeout", "1", hello]);
     expect(r.status).toBe(124);
     expect(r.stderr).toMatch(/pgasc: timeout: /);
   });

@@ -24,7 +24,6 @@ export interface NodesRun {
   status: number | null;
   stdout: string;
   stderr: string;
-  seconds: number;
   timedOut: boolean;
 }
 
@@ -93,7 +92,6 @@ async function runNodesOnce(program: string, images: number, nodes: number, opts
   const errPath = join(dir, "stderr");
   const outFd = openSync(outPath, "a");
   const errFd = openSync(errPath, "a");
-  const started = performance.now();
   const children = configs.map((config) =>
     spawn(process.execPath, [spawnNodeScript, JSON.stringify(config)], {
       stdio: ["pipe", outFd, errFd],
@@ -118,7 +116,6 @@ async function runNodesOnce(program: string, images: number, nodes: number, opts
       status: statuses[0],
       stdout: readFileSync(outPath, "utf8"),
       stderr: readFileSync(errPath, "utf8"),
-      seconds: (performance.now() - started) / 1000,
       timedOut,
     };
   } finally {

@@ -20,11 +20,12 @@ describe("a node stopped with SIGSTOP", () => {
     [1, "pgasc: node 1 (images 2-3) stopped responding: no heartbeat for"],
     [0, "pgasc: node 0 (images 0-1) stopped responding: no heartbeat for"],
   ] as const) {
-    it(`node ${victim} of 3: the others name it once and end the job`, { timeout: 90_000 }, async () => {
+    it(`node ${victim} of 3: the others name it once and end the job`, { timeout: 300_000 }, async () => {
       const r = await runNodes(grpcFixture("busy.mjs"), 6, 3, {
-        args: ["40", "announce"],
-        timeoutSeconds: 60,
-        killAfterMs: 60_000,
+        // the busy image computes for 400 s: only the heartbeat ends the job before the guard
+        args: ["400", "announce"],
+        timeoutSeconds: 450,
+        killAfterMs: 200_000,
         onStarted: (children, _configs, stdoutPath) => {
           void waitForText(stdoutPath, "started").then(() => {
             children[victim].kill("SIGSTOP");
@@ -43,7 +44,7 @@ describe("a node stopped with SIGSTOP", () => {
     });
   }
 
-  it("for a moment, then continued: not taken for hung, the job ends normally", { timeout: 90_000 }, async () => {
+  it("for a moment, then continued: not taken for hung, the job ends normally", { timeout: 300_000 }, async () => {
     const r = await runNodes(grpcFixture("busy.mjs"), 6, 3, {
       args: ["6", "announce"],
       timeoutSeconds: 60,

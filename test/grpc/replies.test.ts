@@ -29,7 +29,7 @@ function spoofFrame(images: number[], from: number, count: number): Buffer {
 }
 
 describe("spoofed replies from a client that holds the token", () => {
-  it("are dropped: the job's values stay right and it ends normally", { timeout: 120_000 }, async () => {
+  it("are dropped: the job's values stay right and it ends normally", { timeout: 300_000 }, async () => {
     let frames = 0;
     let spraying: Promise<void> | undefined;
     let stop = false;

@@ -22,14 +22,14 @@ function waitReady(client: grpc.Client): Promise<void> {
   return new Promise((resolve, reject) => client.waitForReady(Date.now() + 20_000, (e) => (e ? reject(e) : resolve())));
 }
 
-/** Opens a Link stream and returns the status it ends with (or null if it stays open 2 s). */
+/** Opens a Link stream and returns the status it ends with (or null if it stays open 30 s: a refusal comes at once). */
 async function linkStatus(address: string, metadata: grpc.Metadata): Promise<number | null> {
   const client = new grpc.Client(address, grpc.credentials.createInsecure());
   try {
     await waitReady(client);
     const call = client.makeBidiStreamRequest(LINK_PATH, id, id, metadata, {});
     return await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => resolve(null), 2000);
+      const timer = setTimeout(() => resolve(null), 30_000);
       call.on("error", (e: grpc.ServiceError) => {
         clearTimeout(timer);
         resolve(e.code);
@@ -75,9 +75,9 @@ class Prober {
 
   async ask(frame: Buffer): Promise<WireOp[]> {
     this.call.write(frame);
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 60_000; // generous: only a node that never answers reaches it
     while (this.replies.length === 0) {
-      if (Date.now() > deadline) throw new Error("no reply within 5 s");
+      if (Date.now() > deadline) throw new Error("no reply within 60 s");
       await new Promise<void>((resolve) => {
         this.waiter = resolve;
         setTimeout(resolve, 100);
@@ -100,12 +100,12 @@ const frame = (write: (w: OpWriter) => void) => {
 const errorText = (ops: WireOp[]) => ops.filter((op) => op.op === Op.ERROR).map((op) => op.body.toString());
 
 describe("tokens and malformed requests", () => {
-  it("refuses calls without the token, survives hostile frames, keeps serving", { timeout: 60_000 }, async () => {
+  it("refuses calls without the token, survives hostile frames, keeps serving", { timeout: 300_000 }, async () => {
     const findings: Record<string, unknown> = {};
     let probing: Promise<void> | undefined;
     const run = runNodes(grpcFixture("serve.mjs"), 2, 2, {
       token: TOKEN,
-      timeoutSeconds: 40,
+      timeoutSeconds: 280,
       onStarted: (_children, configs: NodeConfig[]) => {
         const address = `127.0.0.1:${configs[0].rendezvous.port}`;
         probing = (async () => {
@@ -118,7 +118,7 @@ describe("tokens and malformed requests", () => {
             for (let i = 0; ; i++) {
               const ops = await prober.ask(frame((w) => w.get(0, 1, 4, 1, 0, 0, 1)));
               if (ops[0]?.op === Op.DATA) break;
-              if (i > 100) throw new Error(`segment never appeared: ${errorText(ops)}`);
+              if (i > 1200) throw new Error(`segment never appeared: ${errorText(ops)}`);
               await new Promise((resolve) => setTimeout(resolve, 100));
             }
             const truncated = frame((w) => w.get(0, 2, 4, 1, 0, 0, 1)).subarray(0, 12);
@@ -187,7 +187,7 @@ describe("TLS", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const path = (name: string) => join(dir, name);
 
-  it("runs a job over TLS with a throwaway CA and refuses plaintext clients", { timeout: 60_000 }, async (ctx) => {
+  it("runs a job over TLS with a throwaway CA and refuses plaintext clients", { timeout: 300_000 }, async (ctx) => {
     const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
     try {
       openssl("version");

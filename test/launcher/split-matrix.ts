@@ -59,7 +59,7 @@ export function defineSplitSuite(
       if (runs.length === 0) continue;
       describe(spec.name, () => {
         let built: RunResult | undefined;
-        it("builds", { timeout: 130_000 }, async () => {
+        it("builds", { timeout: 300_000 }, async () => {
           built = await buildProgram(spec);
           expect(checkBuild(built).join("\n")).toBe("");
         });

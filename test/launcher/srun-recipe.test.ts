@@ -54,7 +54,7 @@ async function runBatchScript(script: string, timeoutMs: number) {
 }
 
 describe("docs/deployment.md srun recipe (simulated Slurm environment)", () => {
-  it("runs heat on 2 tasks x 2 cpus = 4 images and prints heat's 4-image output", { timeout: 120_000 }, async () => {
+  it("runs heat on 2 tasks x 2 cpus = 4 images and prints heat's 4-image output", { timeout: 300_000 }, async () => {
     const script = deploymentRecipe();
     // The recipe asks for 2 nodes, 1 task each, 2 cpus per task; the stand-in srun does the same.
     expect(script).toMatch(/--nodes=2/);
@@ -70,7 +70,7 @@ describe("docs/deployment.md srun recipe (simulated Slurm environment)", () => {
     expect(readdirSync(join(r.dir, "build")).filter((name) => name.startsWith("tls-"))).toEqual([]);
   });
 
-  it("without the recipe's TLS lines, tasks on two hosts refuse clear text with one line", { timeout: 60_000 }, async () => {
+  it("without the recipe's TLS lines, tasks on two hosts refuse clear text with one line", { timeout: 300_000 }, async () => {
     // The recipe with the lines that set up TLS (and their comment) left out.
     const script = deploymentRecipe()
       .split("\n")

@@ -1,9 +1,11 @@
 // Abnormal endings through real worker threads: each runtime error prints
 // `FILE:LINE:COL: runtime error: image I: message` plus the source line and ends every image with
-// status 1; error stop codes and messages; timeouts (status 124). Every run must end quickly.
+// status 1; error stop codes and messages; timeouts (status 124). Every run must end by itself
+// (a hang meets the runtime's own generous --timeout and fails on its status 124).
 // Consumes fixture errors.mjs (mode = first program argument) via dist/ (harness.ts).
 
 import { describe, expect, it } from "vitest";
+import { withGrowingDeadline } from "../support/deadline.js";
 import { lines, runFixture } from "./harness.js";
 
 interface Case {
@@ -51,28 +53,37 @@ const cases: Case[] = [
 describe("runtime errors and error stop end every image", () => {
   for (const c of cases) {
     for (const n of c.images) {
-      it(`${c.mode} at ${n} image(s)`, async () => {
-        const r = await runFixture("errors.mjs", n, { args: c.args ?? [c.mode] });
+      it(`${c.mode} at ${n} image(s)`, { timeout: 300_000 }, async () => {
+        const r = await runFixture("errors.mjs", n, { args: c.args ?? [c.mode], timeoutSeconds: 240 });
         expect(r.stderr).toMatch(c.stderr);
         expect(r.status).toBe(c.status);
         // the failing mode never reaches its last line on every image
         expect(lines(r.stdout).length).toBeLessThan(n);
-        expect(r.seconds).toBeLessThan(10);
       });
     }
   }
 });
 
 describe("timeouts", () => {
+  // --timeout counts from the start, start-up included (runtime/conduits/smp/node.ts): a 1 s
+  // deadline on a loaded machine can come before the waiting image has reached its wait; the
+  // report then says "running" for it and the run is repeated with a longer deadline.
+  const expected: Record<string, string> = {
+    hang: "image 0: sync images(2) at errors.pgas:8\n",
+    "hang-barrier": "image 1: sync all at errors.pgas:9\n",
+  };
   for (const mode of ["hang", "hang-barrier"]) {
-    it(`${mode} ends with status 124 after the timeout`, async () => {
-      const r = await runFixture("errors.mjs", 3, { args: [mode], timeoutSeconds: 1 });
+    it(`${mode} ends with status 124 after the timeout, naming the waiting image's statement`, async () => {
+      const waiter = expected[mode]!.split(":")[0]!;
+      const { result: r, seconds } = await withGrowingDeadline(
+        [1, 5, 30],
+        (timeoutSeconds) => runFixture("errors.mjs", 3, { args: [mode], timeoutSeconds }),
+        (r) => r.stderr.includes(`${waiter}: running\n`),
+      );
       expect(r.status).toBe(124);
       // The headline, then every image's statement (the watchdog's report, runtime/extended/watchdog.ts).
-      expect(r.stderr).toMatch(/^pgasc: timeout: the program ran longer than 1 second\(s\); stopping all images\n(image \d: .*\n){3}$/);
-      if (mode === "hang") expect(r.stderr).toContain("image 0: sync images(2) at errors.pgas:8\n");
-      else expect(r.stderr).toMatch(/image 1: sync all at errors\.pgas:9\n/);
-      expect(r.seconds).toBeLessThan(5);
+      expect(r.stderr).toMatch(new RegExp(`^pgasc: timeout: the program ran longer than ${seconds} second\\(s\\); stopping all images\n(image \\d: .*\n){3}$`));
+      expect(r.stderr).toContain(expected[mode]);
     });
   }
 });

@@ -17,7 +17,6 @@ export interface RunResult {
   status: number;
   stdout: string;
   stderr: string;
-  seconds: number;
 }
 
 export interface RunOptions {
@@ -34,7 +33,6 @@ export async function runFixture(name: string, images: number, opts: RunOptions 
   const errPath = join(dir, "stderr");
   const outFd = openSync(outPath, "w");
   const errFd = openSync(errPath, "w");
-  const started = performance.now();
   try {
     const status = await runLocal({
       program: fixture(name),
@@ -45,8 +43,7 @@ export async function runFixture(name: string, images: number, opts: RunOptions 
       stdoutFd: outFd,
       stderrFd: errFd,
     });
-    const seconds = (performance.now() - started) / 1000;
-    return { status, stdout: readFileSync(outPath, "utf8"), stderr: readFileSync(errPath, "utf8"), seconds };
+    return { status, stdout: readFileSync(outPath, "utf8"), stderr: readFileSync(errPath, "utf8") };
   } finally {
     closeSync(outFd);
     closeSync(errFd);
