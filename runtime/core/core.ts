@@ -1,6 +1,6 @@
 // The conduit-neutral core (GASNet-EX style): what the extended layer and the Runtime need from a
-// conduit. Implemented by conduits/smp (worker threads + SharedArrayBuffers) and conduits/grpc
-// (node processes). Every operation names its target image: same-node is memory, else a message.
+// conduit. Implemented by shared-memory-core.ts (worker threads + SharedArrayBuffers: every image
+// of the node) and, over it, conduits/grpc (node processes). Every operation names its target image: same-node is memory, else a message.
 
 import type { Rect, TypedArray } from "../abi/abi.js";
 

@@ -68,7 +68,7 @@ describe("timeouts", () => {
     it(`${mode} ends with status 124 after the timeout`, async () => {
       const r = await runFixture("errors.mjs", 3, { args: [mode], timeoutSeconds: 1 });
       expect(r.status).toBe(124);
-      // The headline, then every image's statement (the watchdog's report, runtime/extended/watchdog.ts).
+      // The headline, then every image's statement (the watchdog's report, runtime/node/watchdog.ts).
       expect(r.stderr).toMatch(/^pgasc: timeout: the program ran longer than 1 second\(s\); stopping all images\n(image \d: .*\n){3}$/);
       if (mode === "hang") expect(r.stderr).toContain("image 0: sync images(2) at errors.pgas:8\n");
       else expect(r.stderr).toMatch(/image 1: sync all at errors\.pgas:9\n/);

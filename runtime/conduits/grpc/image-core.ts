@@ -5,9 +5,9 @@
 
 import type { Rect, TypedArray } from "../../abi/abi.js";
 import { AbortSignal, elemSize, type AtomicCodeValue, type ElemKind, type GatherRange } from "../../core/core.js";
-import { nodeOfImage } from "../../launcher/node-config.js";
-import { Global } from "../smp/control-block.js";
-import { SmpCore, type SmpCoreOptions } from "../smp/smp-core.js";
+import { nodeOfImage } from "../../core/placement.js";
+import { Global } from "../../core/control-block.js";
+import { SharedMemoryCore, type SharedMemoryCoreOptions } from "../../core/shared-memory-core.js";
 import { HAND_OVER_BYTES, OpWriter } from "./wire.js";
 import { receiveMessageOnPort } from "node:worker_threads";
 
@@ -49,14 +49,14 @@ const REPLY_SPIN_MICROS = 30;
 const NODE_WAIT_SPIN_MICROS = 30;
 const CLAIM_TIMEOUT_MS = 5000;
 
-export interface GrpcCoreOptions extends SmpCoreOptions {
+export interface GrpcCoreOptions extends SharedMemoryCoreOptions {
   nodeFirst: number;
   nodeEnd: number;
   nodeCount: number;
   link: SharedArrayBuffer;
 }
 
-export class GrpcCore extends SmpCore {
+export class GrpcCore extends SharedMemoryCore {
   private readonly nodeCount: number;
   private readonly link: Int32Array;
   private readonly linkView: DataView;

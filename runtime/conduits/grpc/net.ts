@@ -8,7 +8,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { EventEmitter } from "node:events";
 import type { Http2Session } from "node:http2";
 import * as grpc from "@grpc/grpc-js";
-import type { NodeConfig } from "../../launcher/node-config.js";
+import type { NodeConfig } from "../../node/node-config.js";
 import { PeerHeartbeat } from "./heartbeat.js";
 import { decodeTable, encodeRegister, encodeTable, type Address } from "./rendezvous-codec.js";
 import { linkSecurity, type LinkSecurity } from "./tls-credentials.js";

@@ -7,10 +7,11 @@
 import { writeSync } from "node:fs";
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { Ctl, STATUS_STOPPED, applyAtomic, type GatherRange } from "../../core/core.js";
-import { imagesOfNode, nodeHungLine, type NodeConfig } from "../../launcher/node-config.js";
+import { imagesOfNode } from "../../core/placement.js";
+import { nodeHungLine, type NodeConfig } from "../../node/node-config.js";
 import { checkRect } from "../../abi/rects.js";
-import { Global, createControlBlock, ctlIndex, imageWords } from "../smp/control-block.js";
-import type { FromMain, ToMain } from "../smp/smp-core.js";
+import { Global, createControlBlock, ctlIndex, imageWords } from "../../core/control-block.js";
+import type { FromMain, ToMain } from "../../core/shared-memory-core.js";
 import { INLINE_CAPACITY, INLINE_OFFSET, LINK_BYTES, Link, ReplyStatus, VALUE_OFFSET, type GrpcToMain } from "./image-core.js";
 import { GrpcNet, type Channel } from "./net.js";
 import { ReplyGuard } from "./reply-guard.js";
@@ -27,7 +28,7 @@ import {
   loadProgramSites,
   readImageWatch,
   type ImageWatch,
-} from "../../extended/watchdog.js";
+} from "../../node/watchdog.js";
 import { programUrl as programUrlOf } from "../../support/program-url.js";
 import {
   GatherKind,

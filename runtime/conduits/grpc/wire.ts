@@ -35,7 +35,7 @@ export const Op = {
   BYE: 36,
   PING: 37,
   PONG: 38,
-  // deadlock watchdog: node 0 asks, every node answers with its images' states (extended/watchdog.ts)
+  // deadlock watchdog: node 0 asks, every node answers with its images' states (node/watchdog.ts)
   WATCH_QUERY: 39,
   WATCH_STATE: 40,
   // liveness between progress engines: every 0.5 s on every node link, never answered (heartbeat.ts)
@@ -222,7 +222,7 @@ export class OpWriter {
     this.begin(Op.WATCH_QUERY, 0, 0, NO_IMAGE, seq);
   }
 
-  /** `states`: the encoded ImageWatch records of this node's images (extended/watchdog.ts). */
+  /** `states`: the encoded ImageWatch records of this node's images (node/watchdog.ts). */
   watchState(seq: number, states: Uint8Array): void {
     const at = this.begin(Op.WATCH_STATE, 0, states.length, NO_IMAGE, seq);
     this.buffer.set(states, at);

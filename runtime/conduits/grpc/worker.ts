@@ -2,7 +2,7 @@
 // (the smp fields plus node layout and the reply slot); runs the program on a GrpcCore.
 
 import { workerData } from "node:worker_threads";
-import { runImage, type ImageWorkerData } from "../smp/image-runner.js";
+import { runImage, type ImageWorkerData } from "../../core/image-runner.js";
 import { GrpcCore, type GrpcCoreOptions } from "./image-core.js";
 
 export type GrpcImageWorkerData = ImageWorkerData & GrpcCoreOptions;

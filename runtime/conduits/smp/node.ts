@@ -5,9 +5,9 @@
 import { writeSync } from "node:fs";
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { Ctl } from "../../core/core.js";
-import { Global, createControlBlock, ctlIndex } from "./control-block.js";
-import type { FromMain, ToMain } from "./smp-core.js";
-import type { ImageWorkerData } from "./worker.js";
+import { Global, createControlBlock, ctlIndex } from "../../core/control-block.js";
+import type { FromMain, ToMain } from "../../core/shared-memory-core.js";
+import type { ImageWorkerData } from "../../core/shared-memory-worker.js";
 import {
   DEADLOCK_STATUS,
   DEFAULT_DEADLOCK_TIMEOUT_SECONDS,
@@ -17,7 +17,7 @@ import {
   loadProgramSites,
   readImageWatch,
   type ImageWatch,
-} from "../../extended/watchdog.js";
+} from "../../node/watchdog.js";
 
 export interface SmpNodeOptions {
   programUrl: string;
@@ -157,7 +157,7 @@ export function runSmpNode(opts: SmpNodeOptions): Promise<number> {
     entry.requests.forEach((_r, target) => answer(target, { t: "alloc", seq: request.seq, buffers, id }));
   };
 
-  const workerUrl = new URL("./worker.js", import.meta.url);
+  const workerUrl = new URL("../../core/shared-memory-worker.js", import.meta.url);
 
   return new Promise<number>((resolvePromise) => {
     let timer: NodeJS.Timeout | undefined;

@@ -1,8 +1,8 @@
 // Layout of the node control block: one SharedArrayBuffer of Int32 words shared by the launcher's
-// main thread and every image thread of a node. Consumed by smp-core.ts (images) and node.ts
-// (main thread); produces word indices.
+// main thread and every image thread of a node. Consumed by shared-memory-core.ts (images) and
+// the node engine (runtime/node, main thread); produces word indices.
 
-import { Ctl } from "../../core/core.js";
+import { Ctl } from "./core.js";
 
 /** Global words. */
 export const Global = {
