@@ -41,9 +41,28 @@ import { postEvent, waitEvent } from "../extended/events.js";
 import { SyncImages } from "../extended/sync-images.js";
 import { floatToInt, intDiv, intMod, intPow } from "../support/int32.js";
 import { formatFixed, formatValue, sourceExcerpt } from "../support/format.js";
-import { blockSizeOf, partLengthOf } from "../support/layout.js";
 import { Xoshiro128 } from "../support/random.js";
-import { checkRect, copyRect, rectCount, type RectProblem } from "./rects.js";
+import {
+  blockSizeOf,
+  checkRect,
+  copyRect,
+  copyRun,
+  forEachIndex,
+  forEachPair,
+  forEachSharedRun,
+  gatherRect,
+  isSimpleRun,
+  localOffsetOf,
+  ownerOfRun,
+  packRect,
+  packedRect,
+  partLengthOf,
+  rectCount,
+  rowRuns,
+  sameShape,
+  sequenceRect,
+  type RectProblem,
+} from "../core/layout-math.js";
 
 /** What the runtime needs from the compiled module besides `main`. */
 export interface ProgramInfo {
@@ -310,7 +329,7 @@ export class PgasRuntime implements Runtime {
     if (isSimpleRun(src, dstRect, h.length, dst.length)) {
       const part = partHoldingRun(impl, src.offset, src.n0);
       if (part && part.buffer !== dst.buffer) {
-        copyRun(part, localOffsetOf(impl, src.offset), dst, dstRect.offset, src.n0);
+        copyRun(part, localOffsetOf(src.offset, impl.blockSize, impl.images), dst, dstRect.offset, src.n0);
         return;
       }
     }
@@ -321,7 +340,7 @@ export class PgasRuntime implements Runtime {
       const rowLength = src.n1 === 1 ? src.n0 : src.n1;
       for (let a = 0; a < rows; a++) {
         const d0 = dstRect.offset + (src.n1 === 1 ? 0 : a * dstRect.s0);
-        forEachSharedRun(impl, src.offset + (src.n1 === 1 ? 0 : a * src.s0), rowLength, (owner, from, count, done) => {
+        forEachSharedRun(src.offset + (src.n1 === 1 ? 0 : a * src.s0), rowLength, impl.blockSize, impl.images, (owner, from, count, done) => {
           const part = impl.parts[owner];
           if (part !== null) dst.set(part.subarray(from, from + count), d0 + done);
           else dst.set(this.core.remoteGetRect(impl.segment, owner, storageOf(impl.elem), sequenceRect(from, count)), d0 + done);
@@ -344,7 +363,7 @@ export class PgasRuntime implements Runtime {
     if (isSimpleRun(srcRect, dst, src.length, h.length)) {
       const part = partHoldingRun(impl, dst.offset, dst.n0);
       if (part && part.buffer !== src.buffer) {
-        copyRun(src, srcRect.offset, part, localOffsetOf(impl, dst.offset), dst.n0);
+        copyRun(src, srcRect.offset, part, localOffsetOf(dst.offset, impl.blockSize, impl.images), dst.n0);
         return;
       }
     }
@@ -354,7 +373,7 @@ export class PgasRuntime implements Runtime {
       const rowLength = dst.n1 === 1 ? dst.n0 : dst.n1;
       for (let a = 0; a < rows; a++) {
         const s0 = srcRect.offset + (dst.n1 === 1 ? 0 : a * srcRect.s0);
-        forEachSharedRun(impl, dst.offset + (dst.n1 === 1 ? 0 : a * dst.s0), rowLength, (owner, from, count, done) => {
+        forEachSharedRun(dst.offset + (dst.n1 === 1 ? 0 : a * dst.s0), rowLength, impl.blockSize, impl.images, (owner, from, count, done) => {
           const part = impl.parts[owner];
           const run = src.subarray(s0 + done, s0 + done + count);
           if (part !== null) part.set(run, from);
@@ -682,108 +701,6 @@ export class PgasRuntime implements Runtime {
   }
 }
 
-/**
- * The fast path of bulk transfers: both sections are one non-empty contiguous run of the same
- * length (`n1 === 1`, stride 1), with integer bounds inside both arrays. Everything else (and
- * every error) goes through the general path, which checks and reports as before.
- */
-function isSimpleRun(src: Rect, dst: Rect, srcLength: number, dstLength: number): boolean {
-  const count = src.n0;
-  return (
-    src.n1 === 1 && dst.n1 === 1 && src.s0 === 1 && dst.s0 === 1 && dst.n0 === count &&
-    (count | 0) === count && count > 0 &&
-    (src.offset | 0) === src.offset && src.offset >= 0 && src.offset + count <= srcLength &&
-    (dst.offset | 0) === dst.offset && dst.offset >= 0 && dst.offset + count <= dstLength
-  );
-}
-
-/** Copies count elements between different buffers; short runs by a loop (no subarray object). */
-function copyRun(src: TypedArray, from: number, dst: TypedArray, to: number, count: number): void {
-  if (count <= SHORT_RUN) {
-    for (let i = 0; i < count; i++) dst[to + i] = src[from + i];
-  } else {
-    dst.set(src.subarray(from, from + count), to);
-  }
-}
-
-/** Runs up to this many elements are copied element by element: cheaper than subarray + set. */
-const SHORT_RUN = 16;
-
-/** The mapped part holding global elements k..k+count-1 of a shared array when one block does; else null. */
-function partHoldingRun(h: SharedImpl, k: number, count: number): Part {
-  const block = Math.floor(k / h.blockSize);
-  if (Math.floor((k + count - 1) / h.blockSize) !== block) return null;
-  return h.parts[block % h.images];
-}
-
-/** The offset of global element k in its owner's part. */
-function localOffsetOf(h: SharedImpl, k: number): number {
-  const block = Math.floor(k / h.blockSize);
-  return Math.floor(block / h.images) * h.blockSize + (k - block * h.blockSize);
-}
-
-/** Shapes conform when they agree after dropping extents of 1; returns a description if not. */
-function sameShape(a: Rect, b: Rect): string | null {
-  if (a.n0 === b.n0 && a.n1 === b.n1) return null;
-  const shapeA = [a.n0, a.n1].filter((n) => n !== 1);
-  const shapeB = [b.n0, b.n1].filter((n) => n !== 1);
-  if (shapeA.length === shapeB.length && shapeA.every((n, i) => n === shapeB[i])) return null;
-  return `${a.n0} x ${a.n1} and ${b.n0} x ${b.n1}`;
-}
-
-/**
- * True when both rectangles are contiguous along their rows and have the same shape, or are
- * both contiguous sequences: then a copy is a series of runs (see forEachSharedRun).
- */
-function rowRuns(shared: Rect, local: Rect): boolean {
-  const sharedSeq = shared.n1 === 1 ? shared.n0 <= 1 || shared.s0 === 1 : shared.s1 === 1;
-  if (!sharedSeq) return false;
-  if (shared.n1 === 1) return local.n1 === 1 ? local.n0 <= 1 || local.s0 === 1 : local.n0 === 1 && local.s1 === 1;
-  return local.n0 === shared.n0 && local.n1 === shared.n1 && local.s1 === 1;
-}
-
-/** Splits global elements k0..k0+count-1 into runs that are contiguous in one owner's part. */
-function forEachSharedRun(
-  h: SharedImpl,
-  k0: number,
-  count: number,
-  visit: (owner: number, from: number, length: number, done: number) => void,
-): void {
-  const b = h.blockSize;
-  let done = 0;
-  while (done < count) {
-    const k = k0 + done;
-    const block = Math.floor(k / b);
-    const round = Math.floor(block / h.images);
-    const inBlock = k - block * b;
-    const length = Math.min(count - done, b - inBlock);
-    visit(block - round * h.images, round * b + inBlock, length, done);
-    done += length;
-  }
-}
-
-/** Calls visit(k) for every element of `rect`, in (a, b) order. */
-function forEachIndex(rect: Rect, visit: (k: number) => void): void {
-  for (let a = 0; a < rect.n0; a++) {
-    const row = rect.offset + a * rect.s0;
-    for (let b = 0; b < rect.n1; b++) visit(row + b * rect.s1);
-  }
-}
-
-/** Calls visit(srcIndex, dstIndex) for conforming rectangles, element by element in order. */
-function forEachPair(src: Rect, dst: Rect, visit: (s: number, d: number) => void): void {
-  const dstIndices: number[] = [];
-  forEachIndex(dst, (d) => dstIndices.push(d));
-  let t = 0;
-  forEachIndex(src, (s) => visit(s, dstIndices[t++]));
-}
-
-function gatherRect(src: TypedArray, rect: Rect): number[] {
-  const values: number[] = [];
-  forEachIndex(rect, (k) => values.push(src[k]));
-  return values;
-}
-
 const ATOMIC_CODES: Record<AtomicOp, AtomicCodeValue> = {
   add: AtomicCode.ADD,
   and: AtomicCode.AND,
@@ -791,19 +708,8 @@ const ATOMIC_CODES: Record<AtomicOp, AtomicCodeValue> = {
   xor: AtomicCode.XOR,
 };
 
-/** The packed (a, b)-order layout of a rectangle's elements. */
-function packedRect(rect: Rect): Rect {
-  return { offset: 0, n0: rect.n0, s0: rect.n1, n1: rect.n1, s1: 1 };
-}
-
-/** A copy of a rectangle's elements, packed in (a, b) order. */
-function packRect(src: TypedArray, rect: Rect): TypedArray {
-  const packed = new (src.constructor as new (n: number) => TypedArray)(rectCount(rect));
-  copyRect(src, rect, packed, packedRect(rect));
-  return packed;
-}
-
-/** count contiguous elements from `offset`. */
-function sequenceRect(offset: number, count: number): Rect {
-  return { offset, n0: count, s0: 1, n1: 1, s1: 0 };
+/** The mapped part holding global elements k..k+count-1 of a shared array when one block does; else null. */
+function partHoldingRun(h: SharedImpl, k: number, count: number): Part {
+  const owner = ownerOfRun(k, count, h.blockSize, h.images);
+  return owner < 0 ? null : h.parts[owner];
 }

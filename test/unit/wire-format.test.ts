@@ -22,7 +22,7 @@ import {
   frameOf,
   parseFrame,
 } from "../../runtime/conduits/grpc/wire.js";
-import { splitRect } from "../../runtime/conduits/grpc/image-core.js";
+import { splitRect } from "../../runtime/core/layout-math.js";
 
 const roundTrip = (write: (w: OpWriter) => void) => {
   const w = new OpWriter(8);

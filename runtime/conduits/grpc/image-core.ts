@@ -5,6 +5,7 @@
 
 import type { Rect, TypedArray } from "../../abi/abi.js";
 import { AbortSignal, elemSize, type AtomicCodeValue, type ElemKind, type GatherRange } from "../../core/core.js";
+import { splitRect } from "../../core/layout-math.js";
 import { nodeOfImage } from "../../core/placement.js";
 import { Global } from "../../core/control-block.js";
 import { SharedMemoryCore, type SharedMemoryCoreOptions } from "../../core/shared-memory-core.js";
@@ -352,33 +353,3 @@ function newArray(elem: ElemKind, count: number): TypedArray {
   if (elem === "bool") return new Uint8Array(count);
   return new Int32Array(count);
 }
-
-/**
- * Splits a rectangle into pieces of at most maxElems elements, in (a, b) order: whole rows when
- * rows fit, else runs along a row. Each piece is again a Rect of the same array.
- */
-export function splitRect(rect: Rect, maxElems: number): Rect[] {
-  const count = rect.n0 * rect.n1;
-  if (count <= maxElems) return [rect];
-  const pieces: Rect[] = [];
-  if (rect.n1 === 1) {
-    for (let a = 0; a < rect.n0; a += maxElems) {
-      pieces.push({ offset: rect.offset + a * rect.s0, n0: Math.min(maxElems, rect.n0 - a), s0: rect.s0, n1: 1, s1: 0 });
-    }
-    return pieces;
-  }
-  if (rect.n1 <= maxElems) {
-    const rows = Math.floor(maxElems / rect.n1);
-    for (let a = 0; a < rect.n0; a += rows) {
-      pieces.push({ offset: rect.offset + a * rect.s0, n0: Math.min(rows, rect.n0 - a), s0: rect.s0, n1: rect.n1, s1: rect.s1 });
-    }
-    return pieces;
-  }
-  for (let a = 0; a < rect.n0; a++) {
-    for (let b = 0; b < rect.n1; b += maxElems) {
-      pieces.push({ offset: rect.offset + a * rect.s0 + b * rect.s1, n0: Math.min(maxElems, rect.n1 - b), s0: rect.s1, n1: 1, s1: 0 });
-    }
-  }
-  return pieces;
-}
-

@@ -9,7 +9,7 @@ import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { Ctl, STATUS_STOPPED, applyAtomic, type GatherRange } from "../../core/core.js";
 import { imagesOfNode } from "../../core/placement.js";
 import { nodeHungLine, type NodeConfig } from "../../node/node-config.js";
-import { checkRect } from "../../abi/rects.js";
+import { checkRect, copyRectBytes } from "../../core/layout-math.js";
 import { Global, createControlBlock, ctlIndex, imageWords } from "../../core/control-block.js";
 import type { FromMain, ToMain } from "../../core/shared-memory-core.js";
 import { INLINE_CAPACITY, INLINE_OFFSET, LINK_BYTES, Link, ReplyStatus, VALUE_OFFSET, type GrpcToMain } from "./image-core.js";
@@ -548,23 +548,7 @@ export class NodeEngine {
         if (problem) return refuse(`section reaches element ${problem.index}, outside 0..${elements - 1}`);
         const count = body.rect.n0 * body.rect.n1;
         const packed = isPut ? body.payload : reply.dataSlot(op.requester, op.tag, count * size);
-        let t = 0;
-        const { offset, n0, s0, n1, s1 } = body.rect;
-        for (let a = 0; a < n0; a++) {
-          const row = offset + a * s0;
-          if (s1 === 1 || n1 === 1) {
-            const from = row * size;
-            if (isPut) bytes.set(packed.subarray(t, t + n1 * size), from);
-            else packed.set(bytes.subarray(from, from + n1 * size), t);
-            t += n1 * size;
-            continue;
-          }
-          for (let b = 0; b < n1; b++, t += size) {
-            const at = (row + b * s1) * size;
-            if (isPut) bytes.set(packed.subarray(t, t + size), at);
-            else packed.set(bytes.subarray(at, at + size), t);
-          }
-        }
+        copyRectBytes(bytes, body.rect, size, packed, isPut);
         if (isPut) acks.set(op.requester, (acks.get(op.requester) ?? 0) + 1);
         return;
       }
