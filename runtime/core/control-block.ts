@@ -36,3 +36,17 @@ export function ctlIndex(images: number, image: number, word: number): number {
 export function createControlBlock(images: number): SharedArrayBuffer {
   return new SharedArrayBuffer(controlBlockWords(images) * 4);
 }
+
+/** Rings `image`'s doorbell: it wakes if parked, and re-checks what it waits for. */
+export function ringDoorbell(words: Int32Array, images: number, image: number): void {
+  const index = ctlIndex(images, image, Ctl.DOORBELL);
+  Atomics.add(words, index, 1);
+  Atomics.notify(words, index);
+}
+
+/** Rings the images first..end-1 (one node's) that are parked on `key`. */
+export function ringParkedOn(words: Int32Array, images: number, first: number, end: number, key: number): void {
+  for (let image = first; image < end; image++) {
+    if (Atomics.load(words, ctlIndex(images, image, Ctl.PARKED_KEY)) === key) ringDoorbell(words, images, image);
+  }
+}

@@ -17,7 +17,7 @@ import {
   type GatherRange,
   type SegmentExchange,
 } from "./core.js";
-import { Global, ctlIndex, imageWords } from "./control-block.js";
+import { Global, ctlIndex, imageWords, ringDoorbell, ringParkedOn } from "./control-block.js";
 
 /** Messages between an image thread and its node's main thread. */
 export type ToMain =
@@ -263,15 +263,11 @@ export class SharedMemoryCore implements Core {
   }
 
   ring(image: number): void {
-    const bellIndex = this.index(image, Ctl.DOORBELL);
-    Atomics.add(this.words, bellIndex, 1);
-    Atomics.notify(this.words, bellIndex);
+    ringDoorbell(this.words, this.size, image);
   }
 
   ringKey(key: number): void {
-    for (let image = this.nodeFirst; image < this.nodeEnd; image++) {
-      if (Atomics.load(this.words, this.index(image, Ctl.PARKED_KEY)) === key) this.ring(image);
-    }
+    ringParkedOn(this.words, this.size, this.nodeFirst, this.nodeEnd, key);
   }
 
   ringAll(): void {

@@ -9,35 +9,9 @@ import { splitRect } from "../../core/layout-math.js";
 import { nodeOfImage } from "../../core/placement.js";
 import { Global } from "../../core/control-block.js";
 import { SharedMemoryCore, type SharedMemoryCoreOptions } from "../../core/shared-memory-core.js";
-import { HAND_OVER_BYTES, OpWriter } from "./wire.js";
+import { INLINE_CAPACITY, INLINE_OFFSET, Link, ReplyStatus, VALUE_OFFSET, type RemoteToMain } from "../../core/reply-slot.js";
+import { HAND_OVER_BYTES, OpWriter } from "../../transport/wire.js";
 import { receiveMessageOnPort } from "node:worker_threads";
-
-/** Words of an image's reply slot (Int32 view of its link SharedArrayBuffer). */
-export const Link = {
-  /** Tag of the last request answered (the image waits until it equals its request's tag). */
-  REPLY_TAG: 0,
-  /** How the answer came: see ReplyStatus. */
-  REPLY_STATUS: 1,
-  /** Bytes of inline data at INLINE_OFFSET. */
-  REPLY_LENGTH: 2,
-  /** Puts of this image that their targets acknowledged. */
-  ACKED: 3,
-} as const;
-export const ReplyStatus = { INLINE: 0, ERROR: 1, ON_PORT: 2, LANDED: 3 } as const;
-/** Byte offset of the reply value (Float64) and of inline reply data. */
-export const VALUE_OFFSET = 16;
-export const INLINE_OFFSET = 32;
-export const INLINE_CAPACITY = 480;
-export const LINK_BYTES = INLINE_OFFSET + INLINE_CAPACITY;
-
-/** Image → main thread messages of the grpc conduit (besides smp's alloc/abort). */
-export type GrpcToMain =
-  /** puts: how many PUT/PUT_RECT operations ops holds; replyTag: the request this image now waits on. */
-  | { t: "send"; node: number; ops: Uint8Array; landing?: SharedArrayBuffer; puts?: number; replyTag?: number }
-  | { t: "ringKeyAll"; key: number }
-  | { t: "barrier"; gather: GatherRange | null }
-  | { t: "stopped" }
-  | { t: "abortClaim"; status: number; tag: number };
 
 /** Flush a destination's put buffer beyond this many bytes. */
 const PUT_BUFFER_BYTES = 64 * 1024;
@@ -95,7 +69,7 @@ export class GrpcCore extends SharedMemoryCore {
     return nodeOfImage(this.size, this.nodeCount, image);
   }
 
-  private post(message: GrpcToMain, transfer: ArrayBuffer[] = []): void {
+  private post(message: RemoteToMain, transfer: ArrayBuffer[] = []): void {
     this.port.postMessage(message, transfer);
   }
 

@@ -1,5 +1,5 @@
-// The grpc conduit's binary framing (docs/wire-protocol.md): one gRPC message is a frame — a
-// 4-byte header and a sequence of self-delimiting operations. Consumes typed fields; produces
+// The binary framing between node engines, whatever the transport (docs/wire-protocol.md): a frame is
+// a 4-byte header and a sequence of self-delimiting operations. Consumes typed fields; produces
 // Buffers (OpWriter) and validated, decoded operations (parseFrame + decode*) or an error text.
 
 /** Frame header: 'P' 'G', version, reserved. */
