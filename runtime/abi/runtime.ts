@@ -1,6 +1,8 @@
 // The Runtime object that generated code calls (implements abi.ts), written once over the
-// conduit-neutral Core and the extended layer. Consumes a Core, the compiled module's source
-// map data (sourceFile, sourceLines, sites) and the program arguments; produces the ABI.
+// conduit-neutral Core and the extended layer; what needs no other image's memory (errors,
+// arithmetic, arguments, output) is its base, runtime-base.ts. Consumes a Core, the compiled
+// module's source map data (sourceFile, sourceLines, sites) and the program arguments; produces
+// the ABI.
 // Parts of images on this node are typed arrays (direct access); parts on other nodes are null
 // and every access to them goes through the Core's remote operations.
 
@@ -19,12 +21,10 @@ import {
   type TypedArray,
 } from "./abi.js";
 import {
-  AbortSignal,
   AtomicCode,
   CollectiveCode,
   SYNC_IMAGES_LIST,
   SYNC_IMAGES_STAR,
-  StopSignal,
   WaitKind,
   applyAtomic,
   localWord,
@@ -32,16 +32,14 @@ import {
   type AtomicCodeValue,
   type AtomicWord,
   type Core,
-  type ElemKind,
 } from "../core/core.js";
 import { Barrier } from "../extended/barrier.js";
 import { Collectives, combiners } from "../extended/collectives.js";
 import { Critical, acquireLock, lockKey, releaseLock } from "../extended/locks.js";
 import { postEvent, waitEvent } from "../extended/events.js";
 import { SyncImages } from "../extended/sync-images.js";
-import { floatToInt, intDiv, intMod, intPow } from "../support/int32.js";
-import { formatFixed, formatValue, sourceExcerpt } from "../support/format.js";
-import { Xoshiro128 } from "../support/random.js";
+import { CoarrayImpl, SharedImpl, elementBytes, partHoldingRun, storageOf, viewOf, type Part } from "./handles.js";
+import { RuntimeBase, type ProgramInfo } from "./runtime-base.js";
 import {
   blockSizeOf,
   checkRect,
@@ -53,7 +51,6 @@ import {
   gatherRect,
   isSimpleRun,
   localOffsetOf,
-  ownerOfRun,
   packRect,
   packedRect,
   partLengthOf,
@@ -64,85 +61,19 @@ import {
   type RectProblem,
 } from "../core/layout-math.js";
 
-/** What the runtime needs from the compiled module besides `main`. */
-export interface ProgramInfo {
-  readonly sourceFile: string;
-  readonly sourceLines: readonly string[];
-  readonly sites: readonly (readonly number[])[];
-}
-
-type PartArray = TypedArray;
-/** A part mapped on this node, or null for an image on another node. */
-type Part = PartArray | null;
-
-class CoarrayImpl implements CoarrayHandle {
-  readonly kind = "coarray" as const;
-  constructor(
-    readonly name: string,
-    readonly elem: AllocElem,
-    readonly dims: readonly number[],
-    readonly length: number,
-    readonly local: TypedArray,
-    /** Every image's part: mapped directly for this node's images, null for remote ones. */
-    readonly parts: Part[],
-    readonly segment: number,
-  ) {}
-}
-
-class SharedImpl implements SharedHandle {
-  readonly kind = "shared" as const;
-  constructor(
-    readonly name: string,
-    readonly elem: DataElem,
-    readonly dims: readonly number[],
-    readonly length: number,
-    readonly blockSize: number,
-    readonly local: TypedArray,
-    readonly parts: Part[],
-    readonly segment: number,
-    readonly images: number,
-  ) {}
-}
-
-function elementBytes(elem: AllocElem): number {
-  return elem === "float" ? 8 : elem === "bool" ? 1 : 4;
-}
-
-function storageOf(elem: AllocElem): ElemKind {
-  return elem === "float" ? "float" : elem === "bool" ? "bool" : "int";
-}
-
-function viewOf(elem: AllocElem, buffer: SharedArrayBuffer | null): Part {
-  if (buffer === null) return null;
-  if (elem === "float") return new Float64Array(buffer);
-  if (elem === "bool") return new Uint8Array(buffer);
-  return new Int32Array(buffer);
-}
-
-export class PgasRuntime implements Runtime {
+export class PgasRuntime extends RuntimeBase implements Runtime {
   readonly abiVersion = ABI_VERSION;
-  private readonly rank: number;
-  private readonly size: number;
   private readonly barrier: Barrier;
   private readonly syncer: SyncImages;
   private readonly critical: Critical;
   private readonly collectives: Collectives;
-  private readonly rng: Xoshiro128;
-  private readonly clockOrigin = performance.timeOrigin / 1000;
 
-  constructor(
-    private readonly core: Core,
-    private readonly program: ProgramInfo,
-    private readonly args: readonly string[],
-    private readonly label: boolean,
-  ) {
-    this.rank = core.rank;
-    this.size = core.size;
+  constructor(core: Core, program: ProgramInfo, args: readonly string[], label: boolean) {
+    super(core, program, args, label);
     this.barrier = new Barrier(core);
     this.syncer = new SyncImages(core);
     this.critical = new Critical(core);
     this.collectives = new Collectives(core, this.barrier);
-    this.rng = new Xoshiro128(0, this.rank);
   }
 
   // --- images -----------------------------------------------------------------------------------
@@ -584,121 +515,6 @@ export class PgasRuntime implements Runtime {
     this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode.co_reduce, 0);
     this.collectives.reduceArray("co_reduce", data, f, -1, this.failer(site));
   }
-
-  // --- termination and errors -------------------------------------------------------------------
-
-  stop(site: number): never {
-    this.core.stoppingAt(site);
-    throw new StopSignal();
-  }
-
-  errorStop(value: number | string | null, _site: number): never {
-    const status = typeof value === "number" ? value | 0 : 1;
-    if (this.core.beginAbort(status)) {
-      if (typeof value === "string") this.core.writeErr(`image ${this.rank}: ERROR STOP ${value}\n`, true);
-      this.core.finishAbort();
-    }
-    throw new AbortSignal();
-  }
-
-  fail(message: string, site: number): never {
-    this.report(message, this.program.sites[site]);
-  }
-
-  /** Prints the runtime error (first error of the job only), aborts every image, unwinds. */
-  report(message: string, position: readonly number[] | undefined): never {
-    if (this.core.beginAbort(1)) {
-      const file = this.program.sourceFile;
-      const where = position ? `${file}:${position[0]}:${position[1]}` : file;
-      const excerpt = position ? sourceExcerpt(this.program.sourceLines, position[0]) : "";
-      this.core.writeErr(`${where}: runtime error: image ${this.rank}: ${message}\n${excerpt}`, true);
-      this.core.finishAbort();
-    }
-    throw new AbortSignal();
-  }
-
-  indexError(name: string, indices: number[], extents: readonly number[], site: number): never {
-    if (indices.length === 1) {
-      this.fail(`index ${indices[0]} is out of bounds for '${name}' (valid 0..${(extents[0] ?? 0) - 1})`, site);
-    }
-    const valid = extents.map((n) => `0..${n - 1}`).join(", ");
-    this.fail(`index (${indices.join(", ")}) is out of bounds for '${name}' (valid (${valid}))`, site);
-  }
-
-  // --- arithmetic helpers -----------------------------------------------------------------------
-
-  idiv(a: number, b: number, site: number): number {
-    if (b === 0) this.fail("integer division by zero", site);
-    return intDiv(a, b);
-  }
-
-  imod(a: number, b: number, site: number): number {
-    if (b === 0) this.fail("integer remainder by zero", site);
-    return intMod(a, b);
-  }
-
-  ipow(a: number, b: number, site: number): number {
-    const result = intPow(a, b);
-    if (result === null) this.fail(`0 ** ${b}: zero to a negative power`, site);
-    return result;
-  }
-
-  toInt(x: number, site: number): number {
-    const result = floatToInt(x);
-    if (result === null) this.fail(`int(${formatValue(x, "float")}): the value is not in the int range`, site);
-    return result;
-  }
-
-  // --- intrinsics with state --------------------------------------------------------------------
-
-  random(): number {
-    return this.rng.nextDouble();
-  }
-  seed(k: number): void {
-    this.rng.reseed(k, this.rank);
-  }
-  wtime(): number {
-    return this.clockOrigin + performance.now() / 1000;
-  }
-  argc(): number {
-    return this.args.length;
-  }
-  arg(i: number): string {
-    return Number.isInteger(i) && i >= 0 && i < this.args.length ? this.args[i] : "";
-  }
-  argInt(i: number, dflt: number, site: number): number {
-    const text = this.arg(i);
-    if (text === "" && !(i >= 0 && i < this.args.length)) return dflt;
-    const trimmed = text.trim().replace(/_/g, "");
-    let value = Number.NaN;
-    if (/^[+-]?\d+$/.test(trimmed)) value = Number(trimmed);
-    else if (/^[+-]?0[xX][0-9a-fA-F]+$/.test(trimmed)) value = Number(trimmed.replace(/^([+-]?)0[xX]/, "$10x"));
-    if (!Number.isFinite(value)) this.fail(`program argument ${i} ('${text}') is not an int`, site);
-    if (value < -(2 ** 31) || value > 2 ** 31 - 1) this.fail(`program argument ${i} ('${text}') is outside the int range`, site);
-    return value | 0;
-  }
-  argFloat(i: number, dflt: number, site: number): number {
-    const text = this.arg(i);
-    if (text === "" && !(i >= 0 && i < this.args.length)) return dflt;
-    const trimmed = text.trim().replace(/_/g, "").toLowerCase();
-    const special: Record<string, number> = { nan: NaN, inf: Infinity, "+inf": Infinity, "-inf": -Infinity, infinity: Infinity, "-infinity": -Infinity };
-    if (trimmed in special) return special[trimmed];
-    const value = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(trimmed) ? Number(trimmed) : Number.NaN;
-    if (Number.isNaN(value)) this.fail(`program argument ${i} ('${text}') is not a number`, site);
-    return value;
-  }
-
-  // --- output -----------------------------------------------------------------------------------
-
-  print(text: string): void {
-    this.core.writeOut(this.label ? `${this.rank}: ${text}\n` : `${text}\n`);
-  }
-  str(value: number | boolean, kind: DataElem): string {
-    return formatValue(value, kind);
-  }
-  fixed(x: number, digits: number): string {
-    return formatFixed(x, digits);
-  }
 }
 
 const ATOMIC_CODES: Record<AtomicOp, AtomicCodeValue> = {
@@ -707,9 +523,3 @@ const ATOMIC_CODES: Record<AtomicOp, AtomicCodeValue> = {
   or: AtomicCode.OR,
   xor: AtomicCode.XOR,
 };
-
-/** The mapped part holding global elements k..k+count-1 of a shared array when one block does; else null. */
-function partHoldingRun(h: SharedImpl, k: number, count: number): Part {
-  const owner = ownerOfRun(k, count, h.blockSize, h.images);
-  return owner < 0 ? null : h.parts[owner];
-}

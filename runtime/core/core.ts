@@ -21,7 +21,7 @@ export const Ctl = {
   CRITICAL_BASE: 8,
   CRITICAL_SLOTS: 64,
   /**
-   * Watchdog words (runtime/extended/watchdog.ts): the image's current or last image control
+   * Watchdog words (runtime/node/watchdog.ts): the image's current or last image control
    * statement (a WaitKind, its site + 1, its argument, its segment or construct id), written
    * with plain stores when the statement starts; WAITING is set (atomically, after them) only
    * while the image is parked in that statement, WAIT_ON names the image it waits for (sync

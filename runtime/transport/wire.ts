@@ -354,7 +354,7 @@ export function parseFrame(frame: Buffer): FrameResult {
     return { ok: false, message: "not a pgasc frame", ops };
   }
   if (frame[2] !== WIRE_VERSION) return { ok: false, message: `unsupported wire version ${frame[2]}`, ops };
-  // Continued frames are joined by the node link that received them (net.ts); one that reaches the
+  // Continued frames are joined by the node link that received them (grpc-transport.ts); one that reaches the
   // parser came from a stream that is not a node of the job.
   if (frame[3] === FRAME_CONTINUED) return { ok: false, message: "continued frames are only accepted from the job's nodes", ops };
   let at = FRAME_HEADER_BYTES;

@@ -1,7 +1,7 @@
-// The grpc conduit, image side: the smp Core for this node's images (shared memory) plus remote
-// operations that post wire-encoded requests to the node's main thread (the progress engine) and
-// block in Atomics.wait on this image's reply slot. Consumes the smp options, the link slot and the
-// node layout; produces the Core. Non-blocking puts are aggregated per destination node.
+// The grpc conduit, image side: the SharedMemoryCore for this node's images plus remote operations
+// that post wire-encoded requests to the node engine on the main thread and block in Atomics.wait
+// on this image's reply slot. Consumes the shared-memory options, the reply slot and the node
+// layout; produces the Core. Non-blocking puts are aggregated per destination node.
 
 import type { Rect, TypedArray } from "../../abi/abi.js";
 import { AbortSignal, elemSize, type AtomicCodeValue, type ElemKind, type GatherRange } from "../../core/core.js";
