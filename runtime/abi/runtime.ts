@@ -1,6 +1,8 @@
 // The Runtime object that generated code calls (implements abi.ts), written once over the
-// conduit-neutral Core and the extended layer. Consumes a Core, the compiled module's source
-// map data (sourceFile, sourceLines, sites) and the program arguments; produces the ABI.
+// conduit-neutral Core and the extended layer; what needs no other image's memory (errors,
+// arithmetic, arguments, output) is its base, runtime-base.ts. Consumes a Core, the compiled
+// module's source map data (sourceFile, sourceLines, sites) and the program arguments; produces
+// the ABI.
 // Parts of images on this node are typed arrays (direct access); parts on other nodes are null
 // and every access to them goes through the Core's remote operations.
 
@@ -19,12 +21,10 @@ import {
   type TypedArray,
 } from "./abi.js";
 import {
-  AbortSignal,
   AtomicCode,
   CollectiveCode,
   SYNC_IMAGES_LIST,
   SYNC_IMAGES_STAR,
-  StopSignal,
   WaitKind,
   applyAtomic,
   localWord,
@@ -32,98 +32,48 @@ import {
   type AtomicCodeValue,
   type AtomicWord,
   type Core,
-  type ElemKind,
 } from "../core/core.js";
 import { Barrier } from "../extended/barrier.js";
 import { Collectives, combiners } from "../extended/collectives.js";
 import { Critical, acquireLock, lockKey, releaseLock } from "../extended/locks.js";
 import { postEvent, waitEvent } from "../extended/events.js";
 import { SyncImages } from "../extended/sync-images.js";
-import { floatToInt, intDiv, intMod, intPow } from "../support/int32.js";
-import { formatFixed, formatValue, sourceExcerpt } from "../support/format.js";
-import { blockSizeOf, partLengthOf } from "../support/layout.js";
-import { Xoshiro128 } from "../support/random.js";
-import { checkRect, copyRect, rectCount, type RectProblem } from "./rects.js";
+import { CoarrayImpl, SharedImpl, elementBytes, partHoldingRun, storageOf, viewOf, type Part } from "./handles.js";
+import { RuntimeBase, type ProgramInfo } from "./runtime-base.js";
+import {
+  blockSizeOf,
+  checkRect,
+  copyRect,
+  copyRun,
+  forEachIndex,
+  forEachPair,
+  forEachSharedRun,
+  gatherRect,
+  isSimpleRun,
+  localOffsetOf,
+  packRect,
+  packedRect,
+  partLengthOf,
+  rectCount,
+  rowRuns,
+  sameShape,
+  sequenceRect,
+  type RectProblem,
+} from "../core/layout-math.js";
 
-/** What the runtime needs from the compiled module besides `main`. */
-export interface ProgramInfo {
-  readonly sourceFile: string;
-  readonly sourceLines: readonly string[];
-  readonly sites: readonly (readonly number[])[];
-}
-
-type PartArray = TypedArray;
-/** A part mapped on this node, or null for an image on another node. */
-type Part = PartArray | null;
-
-class CoarrayImpl implements CoarrayHandle {
-  readonly kind = "coarray" as const;
-  constructor(
-    readonly name: string,
-    readonly elem: AllocElem,
-    readonly dims: readonly number[],
-    readonly length: number,
-    readonly local: TypedArray,
-    /** Every image's part: mapped directly for this node's images, null for remote ones. */
-    readonly parts: Part[],
-    readonly segment: number,
-  ) {}
-}
-
-class SharedImpl implements SharedHandle {
-  readonly kind = "shared" as const;
-  constructor(
-    readonly name: string,
-    readonly elem: DataElem,
-    readonly dims: readonly number[],
-    readonly length: number,
-    readonly blockSize: number,
-    readonly local: TypedArray,
-    readonly parts: Part[],
-    readonly segment: number,
-    readonly images: number,
-  ) {}
-}
-
-function elementBytes(elem: AllocElem): number {
-  return elem === "float" ? 8 : elem === "bool" ? 1 : 4;
-}
-
-function storageOf(elem: AllocElem): ElemKind {
-  return elem === "float" ? "float" : elem === "bool" ? "bool" : "int";
-}
-
-function viewOf(elem: AllocElem, buffer: SharedArrayBuffer | null): Part {
-  if (buffer === null) return null;
-  if (elem === "float") return new Float64Array(buffer);
-  if (elem === "bool") return new Uint8Array(buffer);
-  return new Int32Array(buffer);
-}
-
-export class PgasRuntime implements Runtime {
+export class PgasRuntime extends RuntimeBase implements Runtime {
   readonly abiVersion = ABI_VERSION;
-  private readonly rank: number;
-  private readonly size: number;
   private readonly barrier: Barrier;
   private readonly syncer: SyncImages;
   private readonly critical: Critical;
   private readonly collectives: Collectives;
-  private readonly rng: Xoshiro128;
-  private readonly clockOrigin = performance.timeOrigin / 1000;
 
-  constructor(
-    private readonly core: Core,
-    private readonly program: ProgramInfo,
-    private readonly args: readonly string[],
-    private readonly label: boolean,
-  ) {
-    this.rank = core.rank;
-    this.size = core.size;
+  constructor(core: Core, program: ProgramInfo, args: readonly string[], label: boolean) {
+    super(core, program, args, label);
     this.barrier = new Barrier(core);
     this.syncer = new SyncImages(core);
     this.critical = new Critical(core);
     this.collectives = new Collectives(core, this.barrier);
-    this.rng = new Xoshiro128(0, this.rank);
   }
 
   // --- images -----------------------------------------------------------------------------------
@@ -310,7 +260,7 @@ export class PgasRuntime implements Runtime {
     if (isSimpleRun(src, dstRect, h.length, dst.length)) {
       const part = partHoldingRun(impl, src.offset, src.n0);
       if (part && part.buffer !== dst.buffer) {
-        copyRun(part, localOffsetOf(impl, src.offset), dst, dstRect.offset, src.n0);
+        copyRun(part, localOffsetOf(src.offset, impl.blockSize, impl.images), dst, dstRect.offset, src.n0);
         return;
       }
     }
@@ -321,7 +271,7 @@ export class PgasRuntime implements Runtime {
       const rowLength = src.n1 === 1 ? src.n0 : src.n1;
       for (let a = 0; a < rows; a++) {
         const d0 = dstRect.offset + (src.n1 === 1 ? 0 : a * dstRect.s0);
-        forEachSharedRun(impl, src.offset + (src.n1 === 1 ? 0 : a * src.s0), rowLength, (owner, from, count, done) => {
+        forEachSharedRun(src.offset + (src.n1 === 1 ? 0 : a * src.s0), rowLength, impl.blockSize, impl.images, (owner, from, count, done) => {
           const part = impl.parts[owner];
           if (part !== null) dst.set(part.subarray(from, from + count), d0 + done);
           else dst.set(this.core.remoteGetRect(impl.segment, owner, storageOf(impl.elem), sequenceRect(from, count)), d0 + done);
@@ -344,7 +294,7 @@ export class PgasRuntime implements Runtime {
     if (isSimpleRun(srcRect, dst, src.length, h.length)) {
       const part = partHoldingRun(impl, dst.offset, dst.n0);
       if (part && part.buffer !== src.buffer) {
-        copyRun(src, srcRect.offset, part, localOffsetOf(impl, dst.offset), dst.n0);
+        copyRun(src, srcRect.offset, part, localOffsetOf(dst.offset, impl.blockSize, impl.images), dst.n0);
         return;
       }
     }
@@ -354,7 +304,7 @@ export class PgasRuntime implements Runtime {
       const rowLength = dst.n1 === 1 ? dst.n0 : dst.n1;
       for (let a = 0; a < rows; a++) {
         const s0 = srcRect.offset + (dst.n1 === 1 ? 0 : a * srcRect.s0);
-        forEachSharedRun(impl, dst.offset + (dst.n1 === 1 ? 0 : a * dst.s0), rowLength, (owner, from, count, done) => {
+        forEachSharedRun(dst.offset + (dst.n1 === 1 ? 0 : a * dst.s0), rowLength, impl.blockSize, impl.images, (owner, from, count, done) => {
           const part = impl.parts[owner];
           const run = src.subarray(s0 + done, s0 + done + count);
           if (part !== null) part.set(run, from);
@@ -565,223 +515,6 @@ export class PgasRuntime implements Runtime {
     this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode.co_reduce, 0);
     this.collectives.reduceArray("co_reduce", data, f, -1, this.failer(site));
   }
-
-  // --- termination and errors -------------------------------------------------------------------
-
-  stop(site: number): never {
-    this.core.stoppingAt(site);
-    throw new StopSignal();
-  }
-
-  errorStop(value: number | string | null, _site: number): never {
-    const status = typeof value === "number" ? value | 0 : 1;
-    if (this.core.beginAbort(status)) {
-      if (typeof value === "string") this.core.writeErr(`image ${this.rank}: ERROR STOP ${value}\n`, true);
-      this.core.finishAbort();
-    }
-    throw new AbortSignal();
-  }
-
-  fail(message: string, site: number): never {
-    this.report(message, this.program.sites[site]);
-  }
-
-  /** Prints the runtime error (first error of the job only), aborts every image, unwinds. */
-  report(message: string, position: readonly number[] | undefined): never {
-    if (this.core.beginAbort(1)) {
-      const file = this.program.sourceFile;
-      const where = position ? `${file}:${position[0]}:${position[1]}` : file;
-      const excerpt = position ? sourceExcerpt(this.program.sourceLines, position[0]) : "";
-      this.core.writeErr(`${where}: runtime error: image ${this.rank}: ${message}\n${excerpt}`, true);
-      this.core.finishAbort();
-    }
-    throw new AbortSignal();
-  }
-
-  indexError(name: string, indices: number[], extents: readonly number[], site: number): never {
-    if (indices.length === 1) {
-      this.fail(`index ${indices[0]} is out of bounds for '${name}' (valid 0..${(extents[0] ?? 0) - 1})`, site);
-    }
-    const valid = extents.map((n) => `0..${n - 1}`).join(", ");
-    this.fail(`index (${indices.join(", ")}) is out of bounds for '${name}' (valid (${valid}))`, site);
-  }
-
-  // --- arithmetic helpers -----------------------------------------------------------------------
-
-  idiv(a: number, b: number, site: number): number {
-    if (b === 0) this.fail("integer division by zero", site);
-    return intDiv(a, b);
-  }
-
-  imod(a: number, b: number, site: number): number {
-    if (b === 0) this.fail("integer remainder by zero", site);
-    return intMod(a, b);
-  }
-
-  ipow(a: number, b: number, site: number): number {
-    const result = intPow(a, b);
-    if (result === null) this.fail(`0 ** ${b}: zero to a negative power`, site);
-    return result;
-  }
-
-  toInt(x: number, site: number): number {
-    const result = floatToInt(x);
-    if (result === null) this.fail(`int(${formatValue(x, "float")}): the value is not in the int range`, site);
-    return result;
-  }
-
-  // --- intrinsics with state --------------------------------------------------------------------
-
-  random(): number {
-    return this.rng.nextDouble();
-  }
-  seed(k: number): void {
-    this.rng.reseed(k, this.rank);
-  }
-  wtime(): number {
-    return this.clockOrigin + performance.now() / 1000;
-  }
-  argc(): number {
-    return this.args.length;
-  }
-  arg(i: number): string {
-    return Number.isInteger(i) && i >= 0 && i < this.args.length ? this.args[i] : "";
-  }
-  argInt(i: number, dflt: number, site: number): number {
-    const text = this.arg(i);
-    if (text === "" && !(i >= 0 && i < this.args.length)) return dflt;
-    const trimmed = text.trim().replace(/_/g, "");
-    let value = Number.NaN;
-    if (/^[+-]?\d+$/.test(trimmed)) value = Number(trimmed);
-    else if (/^[+-]?0[xX][0-9a-fA-F]+$/.test(trimmed)) value = Number(trimmed.replace(/^([+-]?)0[xX]/, "$10x"));
-    if (!Number.isFinite(value)) this.fail(`program argument ${i} ('${text}') is not an int`, site);
-    if (value < -(2 ** 31) || value > 2 ** 31 - 1) this.fail(`program argument ${i} ('${text}') is outside the int range`, site);
-    return value | 0;
-  }
-  argFloat(i: number, dflt: number, site: number): number {
-    const text = this.arg(i);
-    if (text === "" && !(i >= 0 && i < this.args.length)) return dflt;
-    const trimmed = text.trim().replace(/_/g, "").toLowerCase();
-    const special: Record<string, number> = { nan: NaN, inf: Infinity, "+inf": Infinity, "-inf": -Infinity, infinity: Infinity, "-infinity": -Infinity };
-    if (trimmed in special) return special[trimmed];
-    const value = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(trimmed) ? Number(trimmed) : Number.NaN;
-    if (Number.isNaN(value)) this.fail(`program argument ${i} ('${text}') is not a number`, site);
-    return value;
-  }
-
-  // --- output -----------------------------------------------------------------------------------
-
-  print(text: string): void {
-    this.core.writeOut(this.label ? `${this.rank}: ${text}\n` : `${text}\n`);
-  }
-  str(value: number | boolean, kind: DataElem): string {
-    return formatValue(value, kind);
-  }
-  fixed(x: number, digits: number): string {
-    return formatFixed(x, digits);
-  }
-}
-
-/**
- * The fast path of bulk transfers: both sections are one non-empty contiguous run of the same
- * length (`n1 === 1`, stride 1), with integer bounds inside both arrays. Everything else (and
- * every error) goes through the general path, which checks and reports as before.
- */
-function isSimpleRun(src: Rect, dst: Rect, srcLength: number, dstLength: number): boolean {
-  const count = src.n0;
-  return (
-    src.n1 === 1 && dst.n1 === 1 && src.s0 === 1 && dst.s0 === 1 && dst.n0 === count &&
-    (count | 0) === count && count > 0 &&
-    (src.offset | 0) === src.offset && src.offset >= 0 && src.offset + count <= srcLength &&
-    (dst.offset | 0) === dst.offset && dst.offset >= 0 && dst.offset + count <= dstLength
-  );
-}
-
-/** Copies count elements between different buffers; short runs by a loop (no subarray object). */
-function copyRun(src: TypedArray, from: number, dst: TypedArray, to: number, count: number): void {
-  if (count <= SHORT_RUN) {
-    for (let i = 0; i < count; i++) dst[to + i] = src[from + i];
-  } else {
-    dst.set(src.subarray(from, from + count), to);
-  }
-}
-
-/** Runs up to this many elements are copied element by element: cheaper than subarray + set. */
-const SHORT_RUN = 16;
-
-/** The mapped part holding global elements k..k+count-1 of a shared array when one block does; else null. */
-function partHoldingRun(h: SharedImpl, k: number, count: number): Part {
-  const block = Math.floor(k / h.blockSize);
-  if (Math.floor((k + count - 1) / h.blockSize) !== block) return null;
-  return h.parts[block % h.images];
-}
-
-/** The offset of global element k in its owner's part. */
-function localOffsetOf(h: SharedImpl, k: number): number {
-  const block = Math.floor(k / h.blockSize);
-  return Math.floor(block / h.images) * h.blockSize + (k - block * h.blockSize);
-}
-
-/** Shapes conform when they agree after dropping extents of 1; returns a description if not. */
-function sameShape(a: Rect, b: Rect): string | null {
-  if (a.n0 === b.n0 && a.n1 === b.n1) return null;
-  const shapeA = [a.n0, a.n1].filter((n) => n !== 1);
-  const shapeB = [b.n0, b.n1].filter((n) => n !== 1);
-  if (shapeA.length === shapeB.length && shapeA.every((n, i) => n === shapeB[i])) return null;
-  return `${a.n0} x ${a.n1} and ${b.n0} x ${b.n1}`;
-}
-
-/**
- * True when both rectangles are contiguous along their rows and have the same shape, or are
- * both contiguous sequences: then a copy is a series of runs (see forEachSharedRun).
- */
-function rowRuns(shared: Rect, local: Rect): boolean {
-  const sharedSeq = shared.n1 === 1 ? shared.n0 <= 1 || shared.s0 === 1 : shared.s1 === 1;
-  if (!sharedSeq) return false;
-  if (shared.n1 === 1) return local.n1 === 1 ? local.n0 <= 1 || local.s0 === 1 : local.n0 === 1 && local.s1 === 1;
-  return local.n0 === shared.n0 && local.n1 === shared.n1 && local.s1 === 1;
-}
-
-/** Splits global elements k0..k0+count-1 into runs that are contiguous in one owner's part. */
-function forEachSharedRun(
-  h: SharedImpl,
-  k0: number,
-  count: number,
-  visit: (owner: number, from: number, length: number, done: number) => void,
-): void {
-  const b = h.blockSize;
-  let done = 0;
-  while (done < count) {
-    const k = k0 + done;
-    const block = Math.floor(k / b);
-    const round = Math.floor(block / h.images);
-    const inBlock = k - block * b;
-    const length = Math.min(count - done, b - inBlock);
-    visit(block - round * h.images, round * b + inBlock, length, done);
-    done += length;
-  }
-}
-
-/** Calls visit(k) for every element of `rect`, in (a, b) order. */
-function forEachIndex(rect: Rect, visit: (k: number) => void): void {
-  for (let a = 0; a < rect.n0; a++) {
-    const row = rect.offset + a * rect.s0;
-    for (let b = 0; b < rect.n1; b++) visit(row + b * rect.s1);
-  }
-}
-
-/** Calls visit(srcIndex, dstIndex) for conforming rectangles, element by element in order. */
-function forEachPair(src: Rect, dst: Rect, visit: (s: number, d: number) => void): void {
-  const dstIndices: number[] = [];
-  forEachIndex(dst, (d) => dstIndices.push(d));
-  let t = 0;
-  forEachIndex(src, (s) => visit(s, dstIndices[t++]));
-}
-
-function gatherRect(src: TypedArray, rect: Rect): number[] {
-  const values: number[] = [];
-  forEachIndex(rect, (k) => values.push(src[k]));
-  return values;
 }
 
 const ATOMIC_CODES: Record<AtomicOp, AtomicCodeValue> = {
@@ -790,20 +523,3 @@ const ATOMIC_CODES: Record<AtomicOp, AtomicCodeValue> = {
   or: AtomicCode.OR,
   xor: AtomicCode.XOR,
 };
-
-/** The packed (a, b)-order layout of a rectangle's elements. */
-function packedRect(rect: Rect): Rect {
-  return { offset: 0, n0: rect.n0, s0: rect.n1, n1: rect.n1, s1: 1 };
-}
-
-/** A copy of a rectangle's elements, packed in (a, b) order. */
-function packRect(src: TypedArray, rect: Rect): TypedArray {
-  const packed = new (src.constructor as new (n: number) => TypedArray)(rectCount(rect));
-  copyRect(src, rect, packed, packedRect(rect));
-  return packed;
-}
-
-/** count contiguous elements from `offset`. */
-function sequenceRect(offset: number, count: number): Rect {
-  return { offset, n0: count, s0: 1, n1: 1, s1: 0 };
-}

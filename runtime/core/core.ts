@@ -1,6 +1,6 @@
 // The conduit-neutral core (GASNet-EX style): what the extended layer and the Runtime need from a
-// conduit. Implemented by conduits/smp (worker threads + SharedArrayBuffers) and conduits/grpc
-// (node processes). Every operation names its target image: same-node is memory, else a message.
+// conduit. Implemented by shared-memory-core.ts (worker threads + SharedArrayBuffers: every image
+// of the node) and, over it, conduits/grpc (node processes). Every operation names its target image: same-node is memory, else a message.
 
 import type { Rect, TypedArray } from "../abi/abi.js";
 
@@ -21,7 +21,7 @@ export const Ctl = {
   CRITICAL_BASE: 8,
   CRITICAL_SLOTS: 64,
   /**
-   * Watchdog words (runtime/extended/watchdog.ts): the image's current or last image control
+   * Watchdog words (runtime/node/watchdog.ts): the image's current or last image control
    * statement (a WaitKind, its site + 1, its argument, its segment or construct id), written
    * with plain stores when the statement starts; WAITING is set (atomically, after them) only
    * while the image is parked in that statement, WAIT_ON names the image it waits for (sync

@@ -4,7 +4,7 @@
 
 import { isLoopbackHost } from "./hostfile.js";
 import { expandHostlist } from "./hostlist.js";
-import type { NodeConfig, TlsFiles, TlsPem } from "./node-config.js";
+import type { NodeConfig, TlsFiles, TlsPem } from "../node/node-config.js";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 export type BootstrapKind = "generic" | "slurm" | "kubernetes";

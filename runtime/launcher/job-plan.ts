@@ -5,7 +5,8 @@
 import { Var, environmentForNode } from "./bootstrap.js";
 import { addressOf, isLoopbackHost, type HostEntry } from "./hostfile.js";
 import { tooManyImagesHere, type MachineLimits } from "./image-limits.js";
-import { imagesOfNode, type NodeConfig, type TlsFiles } from "./node-config.js";
+import { imagesOfNode } from "../core/placement.js";
+import type { NodeConfig, TlsFiles } from "../node/node-config.js";
 import { quoteCommand, quoteWord } from "./shell-words.js";
 
 export class PlanError extends Error {}

@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { unloadableModulePath } from "../support/program-url.js";
 import { BootstrapError, Var, checkTransport, nodeConfigFromEnvironment, type Environment, type NodeOverrides } from "./bootstrap.js";
-import { tlsPemFromLines, type NodeConfig, type TlsPem } from "./node-config.js";
+import { tlsPemFromLines, type NodeConfig, type TlsPem } from "../node/node-config.js";
 import { writeAllSync } from "./output-lines.js";
 import { READY_LINE } from "./run-nodes.js";
 

@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { HostSpecError, addressOf, isLoopbackHost, parseHostList, parseHostfile, type HostEntry } from "./hostfile.js";
 import { thisMachine } from "./image-limits.js";
 import { PlanError, planJob, showCommand, type JobPlan } from "./job-plan.js";
-import { tlsPemToLines, type TlsFiles } from "./node-config.js";
+import { tlsPemToLines, type TlsFiles } from "../node/node-config.js";
 import { writeAllSync } from "./output-lines.js";
 import { superviseJob } from "./run-nodes.js";
 import { ShellWordsError, splitWords } from "./shell-words.js";

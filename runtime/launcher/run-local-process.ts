@@ -7,11 +7,11 @@ import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { fileURLToPath } from "node:url";
 import { describeKill } from "./killed.js";
+import { TIMEOUT_STATUS } from "../node/engine-options.js";
 import type { RunLocalOptions } from "./run-local.js";
 
 /** After --timeout, the job's own report gets this long before the process is killed. */
 const TIMEOUT_GRACE_MS = 5000;
-const TIMEOUT_STATUS = 124;
 const FORWARDED: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 /** Runs the job; `exported` (`-x VAR=VALUE`) is added to the job process's environment. */

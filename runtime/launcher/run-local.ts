@@ -2,8 +2,11 @@
 // process). Consumes the path of the compiled .mjs/.js module and the run options; produces the
 // exit status (0 normal, the `error stop` code, 1 for a runtime error or a deadlock, 124 after a timeout).
 
+import { runEngine } from "../node/engine.js";
 import { programUrl } from "../support/program-url.js";
-import { runSmpNode } from "../conduits/smp/node.js";
+import { InProcessHub } from "../transport/in-process.js";
+
+export { TIMEOUT_STATUS } from "../node/engine-options.js";
 
 export interface RunLocalOptions {
   /** Path of the compiled program module (.mjs / .js). */
@@ -23,22 +26,28 @@ export interface RunLocalOptions {
   stderrFd?: number;
 }
 
-/** Exit status of a run that was ended by `timeoutSeconds` (as coreutils' `timeout`). */
-export const TIMEOUT_STATUS = 124;
-
 export async function runLocal(opts: RunLocalOptions): Promise<number> {
   if (!Number.isInteger(opts.images) || opts.images < 1) {
     throw new RangeError(`the number of images must be a whole number of at least 1, not ${opts.images}`);
   }
-  return runSmpNode({
-    programUrl: programUrl(opts.program),
-    images: opts.images,
-    args: opts.args,
-    label: opts.label ?? false,
-    stdoutFd: opts.stdoutFd ?? 1,
-    stderrFd: opts.stderrFd ?? 2,
-    timeoutSeconds: opts.timeoutSeconds,
-    timeoutStatus: TIMEOUT_STATUS,
-    deadlockTimeoutSeconds: opts.deadlockTimeoutSeconds,
-  });
+  // One node is the node engine with no peers; its images run on the shared-memory core alone.
+  return runEngine(
+    {
+      nodeIndex: 0,
+      nodeCount: 1,
+      images: opts.images,
+      programUrl: programUrl(opts.program),
+      args: opts.args,
+      label: opts.label ?? false,
+      timeoutSeconds: opts.timeoutSeconds,
+      deadlockTimeoutSeconds: opts.deadlockTimeoutSeconds,
+      stdoutFd: opts.stdoutFd ?? 1,
+      stderrFd: opts.stderrFd ?? 2,
+      token: "",
+      workerUrl: new URL("../core/shared-memory-worker.js", import.meta.url),
+      launcherReadsStderr: false,
+      watchStdin: false,
+    },
+    new InProcessHub(1).factory(0),
+  );
 }

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { describeImages, describeLost, type JobPlan, type NodeLaunch } from "./job-plan.js";
 import { describeKill } from "./killed.js";
-import { NODE_HUNG_LINE, nodeHungLine } from "./node-config.js";
+import { NODE_HUNG_LINE, nodeHungLine } from "../node/node-config.js";
 import { LineSplitter, OutputClosedError, linesOf, writeAllSync } from "./output-lines.js";
 
 /** The line a node writes on stderr once the node program runs (PGASC_READY_LINE=1). */

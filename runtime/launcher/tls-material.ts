@@ -8,7 +8,7 @@ import * as x509 from "@peculiar/x509";
 import { randomBytes, webcrypto } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { NODE_TLS_NAME, type TlsFiles, type TlsPem } from "./node-config.js";
+import { NODE_TLS_NAME, type TlsFiles, type TlsPem } from "../node/node-config.js";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 

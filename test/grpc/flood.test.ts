@@ -13,8 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LINK_PATH, jobMetadata } from "../../runtime/conduits/grpc/net.js";
-import { FRAME_CONTINUED, MAX_FRAME_BYTES, Op, OpWriter, frameOf, framesOf, parseFrame } from "../../runtime/conduits/grpc/wire.js";
+import { LINK_PATH, jobMetadata } from "../../runtime/transport/grpc/grpc-transport.js";
+import { FRAME_CONTINUED, MAX_FRAME_BYTES, Op, OpWriter, frameOf, framesOf, parseFrame } from "../../runtime/transport/wire.js";
 import { grpcFixture, lines, runNodes, waitForText } from "./harness.js";
 
 const id = (b: Buffer) => b;

@@ -10,7 +10,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { NodeConfig, TlsFiles } from "../../runtime/launcher/node-config.js";
+import type { NodeConfig, TlsFiles } from "../../runtime/node/node-config.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = resolve(here, "../..");

@@ -4,7 +4,7 @@
 
 import type { ChildProcess } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { PeerHeartbeat, type HeartbeatTiming } from "../../runtime/conduits/grpc/heartbeat.js";
+import { PeerHeartbeat, type HeartbeatTiming } from "../../runtime/transport/grpc/heartbeat.js";
 import { grpcFixture, lines, runNodes, waitForText } from "./harness.js";
 
 /** SIGKILLs the stopped node once every other node has exited (a launcher's teardown would). */

@@ -4,9 +4,9 @@
 
 import * as grpc from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
-import { LINK_PATH, jobMetadata } from "../../runtime/conduits/grpc/net.js";
-import { ReplyGuard } from "../../runtime/conduits/grpc/reply-guard.js";
-import { NO_IMAGE, OpWriter, frameOf } from "../../runtime/conduits/grpc/wire.js";
+import { LINK_PATH, jobMetadata } from "../../runtime/transport/grpc/grpc-transport.js";
+import { ReplyGuard } from "../../runtime/node/reply-guard.js";
+import { NO_IMAGE, OpWriter, frameOf } from "../../runtime/transport/wire.js";
 import { grpcFixture, lines, runNodes } from "./harness.js";
 
 const TOKEN = "token-that-the-spoofer-also-holds";

@@ -10,9 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, describe, expect, it } from "vitest";
-import { LINK_PATH, REGISTER_PATH, jobMetadata } from "../../runtime/conduits/grpc/net.js";
-import { Op, OpWriter, frameOf, parseFrame, type WireOp } from "../../runtime/conduits/grpc/wire.js";
-import type { NodeConfig } from "../../runtime/launcher/node-config.js";
+import { LINK_PATH, REGISTER_PATH, jobMetadata } from "../../runtime/transport/grpc/grpc-transport.js";
+import { Op, OpWriter, frameOf, parseFrame, type WireOp } from "../../runtime/transport/wire.js";
+import type { NodeConfig } from "../../runtime/node/node-config.js";
 import { grpcFixture, lines, runNodes, runtimeFixture } from "./harness.js";
 
 const id = (b: Buffer) => b;

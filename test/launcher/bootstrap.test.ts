@@ -17,7 +17,8 @@ import {
 } from "../../runtime/launcher/bootstrap.js";
 import { parseHostList, parseHostfile } from "../../runtime/launcher/hostfile.js";
 import { PlanError, describeImages, describeLost, planJob, showCommand, type JobRequest } from "../../runtime/launcher/job-plan.js";
-import { imagesOfNode, tlsPemFromLines, tlsPemToLines } from "../../runtime/launcher/node-config.js";
+import { imagesOfNode } from "../../runtime/core/placement.js";
+import { tlsPemFromLines, tlsPemToLines } from "../../runtime/node/node-config.js";
 import { splitWords } from "../../runtime/launcher/shell-words.js";
 
 const facts = { hostname: "thishost" };

@@ -65,7 +65,7 @@ describe("runtime errors and error stop end every image", () => {
 });
 
 describe("timeouts", () => {
-  // --timeout counts from the start, start-up included (runtime/conduits/smp/node.ts): a 1 s
+  // --timeout counts from the start, start-up included (runtime/node/engine.ts): a 1 s
   // deadline on a loaded machine can come before the waiting image has reached its wait; the
   // report then says "running" for it and the run is repeated with a longer deadline.
   const expected: Record<string, string> = {
@@ -81,7 +81,7 @@ describe("timeouts", () => {
         (r) => r.stderr.includes(`${waiter}: running\n`),
       );
       expect(r.status).toBe(124);
-      // The headline, then every image's statement (the watchdog's report, runtime/extended/watchdog.ts).
+      // The headline, then every image's statement (the watchdog's report, runtime/node/watchdog.ts).
       expect(r.stderr).toMatch(new RegExp(`^pgasc: timeout: the program ran longer than ${seconds} second\\(s\\); stopping all images\n(image \\d: .*\n){3}$`));
       expect(r.stderr).toContain(expected[mode]);
     });

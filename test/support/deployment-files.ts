@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { SLURM_PORT_FIRST, SLURM_PORT_SPAN, slurmRendezvousPort } from "../../runtime/launcher/bootstrap.js";
-import type { TlsFiles } from "../../runtime/launcher/node-config.js";
+import type { TlsFiles } from "../../runtime/node/node-config.js";
 
 const root = join(import.meta.dirname, "..", "..");
 export const pgascCli = join(root, "dist", "cli", "pgasc.js");

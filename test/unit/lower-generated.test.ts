@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import { buildSource } from "../../compiler/driver/compile.js";
 import { intDiv, intMod, intPow, floatToInt } from "../../runtime/support/int32.js";
 import { formatFixed, formatValue } from "../../runtime/support/format.js";
-import { blockSizeOf, localOffsetOf, ownerOf, partLengthOf } from "../../runtime/support/layout.js";
+import { blockSizeOf, localOffsetOf, ownerOf, partLengthOf } from "../../runtime/core/layout-math.js";
 
 export class MockFailure extends Error {}
 

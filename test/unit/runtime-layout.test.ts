@@ -1,9 +1,9 @@
-// Unit tests for runtime/support/layout.ts: block sizes, owners, local offsets and part lengths
+// Unit tests for runtime/core/layout-math.ts: block sizes, owners, local offsets and part lengths
 // of shared-array layouts, checked against a brute-force deal of the elements.
 // Consumes the TypeScript sources.
 
 import { describe, expect, it } from "vitest";
-import { blockSizeOf, localOffsetOf, ownerOf, partLengthOf } from "../../runtime/support/layout.js";
+import { blockSizeOf, localOffsetOf, ownerOf, partLengthOf } from "../../runtime/core/layout-math.js";
 
 describe("blockSizeOf", () => {
   it("cyclic, block, cyclic(B)", () => {

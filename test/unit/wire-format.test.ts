@@ -1,4 +1,4 @@
-// The grpc conduit's binary framing (runtime/conduits/grpc/wire.ts): every operation survives an
+// The grpc conduit's binary framing (runtime/transport/wire.ts): every operation survives an
 // encode/decode round trip, and malformed frames (bad header, unknown op, truncation, bodies of
 // the wrong shape) are rejected without throwing. Also splitRect (chunking of large transfers).
 
@@ -21,8 +21,8 @@ import {
   decodeValue,
   frameOf,
   parseFrame,
-} from "../../runtime/conduits/grpc/wire.js";
-import { splitRect } from "../../runtime/conduits/grpc/image-core.js";
+} from "../../runtime/transport/wire.js";
+import { splitRect } from "../../runtime/core/layout-math.js";
 
 const roundTrip = (write: (w: OpWriter) => void) => {
   const w = new OpWriter(8);

@@ -1,42 +1,17 @@
-// The grpc conduit, image side: the smp Core for this node's images (shared memory) plus remote
-// operations that post wire-encoded requests to the node's main thread (the progress engine) and
-// block in Atomics.wait on this image's reply slot. Consumes the smp options, the link slot and the
-// node layout; produces the Core. Non-blocking puts are aggregated per destination node.
+// The grpc conduit, image side: the SharedMemoryCore for this node's images plus remote operations
+// that post wire-encoded requests to the node engine on the main thread and block in Atomics.wait
+// on this image's reply slot. Consumes the shared-memory options, the reply slot and the node
+// layout; produces the Core. Non-blocking puts are aggregated per destination node.
 
 import type { Rect, TypedArray } from "../../abi/abi.js";
 import { AbortSignal, elemSize, type AtomicCodeValue, type ElemKind, type GatherRange } from "../../core/core.js";
-import { nodeOfImage } from "../../launcher/node-config.js";
-import { Global } from "../smp/control-block.js";
-import { SmpCore, type SmpCoreOptions } from "../smp/smp-core.js";
-import { HAND_OVER_BYTES, OpWriter } from "./wire.js";
+import { splitRect } from "../../core/layout-math.js";
+import { nodeOfImage } from "../../core/placement.js";
+import { Global } from "../../core/control-block.js";
+import { SharedMemoryCore, type SharedMemoryCoreOptions } from "../../core/shared-memory-core.js";
+import { INLINE_CAPACITY, INLINE_OFFSET, Link, ReplyStatus, VALUE_OFFSET, type RemoteToMain } from "../../core/reply-slot.js";
+import { HAND_OVER_BYTES, OpWriter } from "../../transport/wire.js";
 import { receiveMessageOnPort } from "node:worker_threads";
-
-/** Words of an image's reply slot (Int32 view of its link SharedArrayBuffer). */
-export const Link = {
-  /** Tag of the last request answered (the image waits until it equals its request's tag). */
-  REPLY_TAG: 0,
-  /** How the answer came: see ReplyStatus. */
-  REPLY_STATUS: 1,
-  /** Bytes of inline data at INLINE_OFFSET. */
-  REPLY_LENGTH: 2,
-  /** Puts of this image that their targets acknowledged. */
-  ACKED: 3,
-} as const;
-export const ReplyStatus = { INLINE: 0, ERROR: 1, ON_PORT: 2, LANDED: 3 } as const;
-/** Byte offset of the reply value (Float64) and of inline reply data. */
-export const VALUE_OFFSET = 16;
-export const INLINE_OFFSET = 32;
-export const INLINE_CAPACITY = 480;
-export const LINK_BYTES = INLINE_OFFSET + INLINE_CAPACITY;
-
-/** Image → main thread messages of the grpc conduit (besides smp's alloc/abort). */
-export type GrpcToMain =
-  /** puts: how many PUT/PUT_RECT operations ops holds; replyTag: the request this image now waits on. */
-  | { t: "send"; node: number; ops: Uint8Array; landing?: SharedArrayBuffer; puts?: number; replyTag?: number }
-  | { t: "ringKeyAll"; key: number }
-  | { t: "barrier"; gather: GatherRange | null }
-  | { t: "stopped" }
-  | { t: "abortClaim"; status: number; tag: number };
 
 /** Flush a destination's put buffer beyond this many bytes. */
 const PUT_BUFFER_BYTES = 64 * 1024;
@@ -49,14 +24,14 @@ const REPLY_SPIN_MICROS = 30;
 const NODE_WAIT_SPIN_MICROS = 30;
 const CLAIM_TIMEOUT_MS = 5000;
 
-export interface GrpcCoreOptions extends SmpCoreOptions {
+export interface GrpcCoreOptions extends SharedMemoryCoreOptions {
   nodeFirst: number;
   nodeEnd: number;
   nodeCount: number;
   link: SharedArrayBuffer;
 }
 
-export class GrpcCore extends SmpCore {
+export class GrpcCore extends SharedMemoryCore {
   private readonly nodeCount: number;
   private readonly link: Int32Array;
   private readonly linkView: DataView;
@@ -94,7 +69,7 @@ export class GrpcCore extends SmpCore {
     return nodeOfImage(this.size, this.nodeCount, image);
   }
 
-  private post(message: GrpcToMain, transfer: ArrayBuffer[] = []): void {
+  private post(message: RemoteToMain, transfer: ArrayBuffer[] = []): void {
     this.port.postMessage(message, transfer);
   }
 
@@ -352,33 +327,3 @@ function newArray(elem: ElemKind, count: number): TypedArray {
   if (elem === "bool") return new Uint8Array(count);
   return new Int32Array(count);
 }
-
-/**
- * Splits a rectangle into pieces of at most maxElems elements, in (a, b) order: whole rows when
- * rows fit, else runs along a row. Each piece is again a Rect of the same array.
- */
-export function splitRect(rect: Rect, maxElems: number): Rect[] {
-  const count = rect.n0 * rect.n1;
-  if (count <= maxElems) return [rect];
-  const pieces: Rect[] = [];
-  if (rect.n1 === 1) {
-    for (let a = 0; a < rect.n0; a += maxElems) {
-      pieces.push({ offset: rect.offset + a * rect.s0, n0: Math.min(maxElems, rect.n0 - a), s0: rect.s0, n1: 1, s1: 0 });
-    }
-    return pieces;
-  }
-  if (rect.n1 <= maxElems) {
-    const rows = Math.floor(maxElems / rect.n1);
-    for (let a = 0; a < rect.n0; a += rows) {
-      pieces.push({ offset: rect.offset + a * rect.s0, n0: Math.min(rows, rect.n0 - a), s0: rect.s0, n1: rect.n1, s1: rect.s1 });
-    }
-    return pieces;
-  }
-  for (let a = 0; a < rect.n0; a++) {
-    for (let b = 0; b < rect.n1; b += maxElems) {
-      pieces.push({ offset: rect.offset + a * rect.s0 + b * rect.s1, n0: Math.min(maxElems, rect.n1 - b), s0: rect.s1, n1: 1, s1: 0 });
-    }
-  }
-  return pieces;
-}
-

@@ -1,8 +1,8 @@
-// Entry point of one image thread of a grpc node (started by node-main.ts). Consumes workerData
-// (the smp fields plus node layout and the reply slot); runs the program on a GrpcCore.
+// Entry point of one image thread of a grpc node (started by the node engine, runtime/node). Consumes workerData
+// (the shared-memory fields plus node layout and the reply slot); runs the program on a GrpcCore.
 
 import { workerData } from "node:worker_threads";
-import { runImage, type ImageWorkerData } from "../smp/image-runner.js";
+import { runImage, type ImageWorkerData } from "../../core/image-runner.js";
 import { GrpcCore, type GrpcCoreOptions } from "./image-core.js";
 
 export type GrpcImageWorkerData = ImageWorkerData & GrpcCoreOptions;

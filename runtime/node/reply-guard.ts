@@ -1,6 +1,6 @@
-// Ties replies to the peer that was asked: per local image, the one request it waits on (node and
-// tag) and how many of its puts each node has not yet acknowledged. Consumes what this node sends
-// and what arrives; produces accept/refuse decisions (refused ones are counted, never delivered).
+// Ties replies to the peer that was asked (the node engine's replies.ts): per local image, the one
+// request it waits on (node and tag) and how many of its puts each node has not yet acknowledged.
+// Consumes what this node sends and what arrives; produces accept/refuse decisions (refused ones are counted, never delivered).
 
 /** Where a reply came from: a node of the job, or null for a stream that is not one (anonymous). */
 export type ReplySource = number | null;

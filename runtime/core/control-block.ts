@@ -1,8 +1,8 @@
 // Layout of the node control block: one SharedArrayBuffer of Int32 words shared by the launcher's
-// main thread and every image thread of a node. Consumed by smp-core.ts (images) and node.ts
-// (main thread); produces word indices.
+// main thread and every image thread of a node. Consumed by shared-memory-core.ts (images) and
+// the node engine (runtime/node, main thread); produces word indices.
 
-import { Ctl } from "../../core/core.js";
+import { Ctl } from "./core.js";
 
 /** Global words. */
 export const Global = {
@@ -35,4 +35,18 @@ export function ctlIndex(images: number, image: number, word: number): number {
 
 export function createControlBlock(images: number): SharedArrayBuffer {
   return new SharedArrayBuffer(controlBlockWords(images) * 4);
+}
+
+/** Rings `image`'s doorbell: it wakes if parked, and re-checks what it waits for. */
+export function ringDoorbell(words: Int32Array, images: number, image: number): void {
+  const index = ctlIndex(images, image, Ctl.DOORBELL);
+  Atomics.add(words, index, 1);
+  Atomics.notify(words, index);
+}
+
+/** Rings the images first..end-1 (one node's) that are parked on `key`. */
+export function ringParkedOn(words: Int32Array, images: number, first: number, end: number, key: number): void {
+  for (let image = first; image < end; image++) {
+    if (Atomics.load(words, ctlIndex(images, image, Ctl.PARKED_KEY)) === key) ringDoorbell(words, images, image);
+  }
 }

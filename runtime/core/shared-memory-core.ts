@@ -1,11 +1,11 @@
-// The smp conduit, image side: implements the Core over the node control block and segment
-// SharedArrayBuffers exchanged through the launcher's main thread. Consumes the control block and
+// The shared-memory core, image side, under every conduit: implements the Core over the node
+// control block and segment SharedArrayBuffers exchanged through the node's main thread. Consumes the control block and
 // a MessagePort to the main thread; produces direct-memory RMA, atomics, waiting and output.
 
 import { writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
-import type { Rect, TypedArray } from "../../abi/abi.js";
+import type { Rect, TypedArray } from "../abi/abi.js";
 import {
   AbortSignal,
   Ctl,
@@ -16,8 +16,8 @@ import {
   type ElemKind,
   type GatherRange,
   type SegmentExchange,
-} from "../../core/core.js";
-import { Global, ctlIndex, imageWords } from "./control-block.js";
+} from "./core.js";
+import { Global, ctlIndex, imageWords, ringDoorbell, ringParkedOn } from "./control-block.js";
 
 /** Messages between an image thread and its node's main thread. */
 export type ToMain =
@@ -27,7 +27,7 @@ export type FromMain =
   | { t: "alloc"; seq: number; buffers: SharedArrayBuffer[]; id: number }
   | { t: "allocError"; seq: number; message: string };
 
-export interface SmpCoreOptions {
+export interface SharedMemoryCoreOptions {
   rank: number;
   size: number;
   control: SharedArrayBuffer;
@@ -50,7 +50,7 @@ const WATCH_TIMEOUT_MS = 20;
 /** The control words any image may park on with waitWhileWord: rung on stop and abort. */
 const WATCHED_BY_ALL = (size: number, leader: number) => [ctlIndex(size, leader, Ctl.BARRIER_GENERATION)];
 
-export class SmpCore implements Core {
+export class SharedMemoryCore implements Core {
   readonly rank: number;
   readonly size: number;
   readonly nodeFirst: number;
@@ -65,7 +65,7 @@ export class SmpCore implements Core {
   /** Busy-wait budget before parking (µs): see spin(). */
   protected readonly spinMicros: number;
 
-  constructor(opts: SmpCoreOptions) {
+  constructor(opts: SharedMemoryCoreOptions) {
     this.rank = opts.rank;
     this.size = opts.size;
     this.nodeFirst = opts.nodeFirst ?? 0;
@@ -110,7 +110,7 @@ export class SmpCore implements Core {
     this.notifyWord(this.nodeFirst, Ctl.BARRIER_GENERATION);
   }
 
-  // --- remote memory: the smp conduit maps every image, so these are never reached -------------
+  // --- remote memory: one node maps every image, so these are never reached (grpc overrides) ---
 
   remoteGet(_segment: number, image: number, _elem: ElemKind, _offset: number): number {
     return this.notOnThisNode(image);
@@ -263,15 +263,11 @@ export class SmpCore implements Core {
   }
 
   ring(image: number): void {
-    const bellIndex = this.index(image, Ctl.DOORBELL);
-    Atomics.add(this.words, bellIndex, 1);
-    Atomics.notify(this.words, bellIndex);
+    ringDoorbell(this.words, this.size, image);
   }
 
   ringKey(key: number): void {
-    for (let image = this.nodeFirst; image < this.nodeEnd; image++) {
-      if (Atomics.load(this.words, this.index(image, Ctl.PARKED_KEY)) === key) this.ring(image);
-    }
+    ringParkedOn(this.words, this.size, this.nodeFirst, this.nodeEnd, key);
   }
 
   ringAll(): void {

@@ -1,7 +1,8 @@
 // The deadlock watchdog, conduit-neutral: reads what every image is blocked in (the watchdog words of
 // the control block, core.ts Ctl.STMT_*), decides whether the job can never go on (a certain
 // deadlock, or no progress for --deadlock-timeout seconds) and writes the per-image report.
-// Consumed by the node main threads (conduits/smp/node.ts, conduits/grpc/node-main.ts).
+// Consumed by the node engine (watch.ts, on the main thread): it lives beside the engine, not in
+// extended/ (which runs in image threads).
 
 import { pathToFileURL } from "node:url";
 import { CollectiveCode, Ctl, STATUS_STOPPED, SYNC_IMAGES_LIST, SYNC_IMAGES_STAR, WaitKind } from "../core/core.js";

@@ -5,7 +5,7 @@
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
-import { NODE_TLS_NAME, type NodeConfig } from "../../launcher/node-config.js";
+import { NODE_TLS_NAME, type NodeConfig } from "../../node/node-config.js";
 
 export interface LinkSecurity {
   server: grpc.ServerCredentials;

@@ -1,13 +1,13 @@
 // Runs one image's program on a Core (any conduit): loads the compiled program module, runs its
 // `main(rt)` synchronously and turns every way it can end into stop / abort for the node's main
-// thread. Consumes the image's workerData and its Core; used by the smp and grpc worker entries.
+// thread. Consumes the image's workerData and its Core; used by every conduit's worker entry.
 
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { MessagePort } from "node:worker_threads";
-import { ABI_VERSION } from "../../abi/abi.js";
-import { PgasRuntime } from "../../abi/runtime.js";
-import type { SmpCore } from "./smp-core.js";
+import { ABI_VERSION } from "../abi/abi.js";
+import { PgasRuntime } from "../abi/runtime.js";
+import type { SharedMemoryCore } from "./shared-memory-core.js";
 import { IMAGE_STACK_TRACE_LIMIT, describeUncaught } from "./uncaught.js";
 
 export interface ImageWorkerData {
@@ -34,7 +34,7 @@ function isSignal(error: unknown, kind: "stop" | "abort"): boolean {
   return typeof error === "object" && error !== null && (error as { pgasSignal?: string }).pgasSignal === kind;
 }
 
-export async function runImage(data: ImageWorkerData, core: SmpCore): Promise<void> {
+export async function runImage(data: ImageWorkerData, core: SharedMemoryCore): Promise<void> {
   const loadFailure = (message: string) => {
     if (core.beginAbort(1)) {
       core.writeErr(`pgasc: image ${data.rank}: ${message}\n`, true);

@@ -1,18 +1,19 @@
-// The grpc conduit's network layer: a raw gRPC service (Buffer passthrough, no protobuf) with a
-// unary Register (rendezvous on node 0) and a bidirectional Link stream per node pair; the job
-// token is checked on every call; mutual TLS when configured; heartbeats on node links. Consumes a
-// NodeConfig and frame/loss/hang callbacks; produces per-node channels whose small writes are
-// batched into one frame per tick.
+// The gRPC transport (transport.ts) between node processes: a raw gRPC service (Buffer passthrough,
+// no protobuf) with a unary Register (rendezvous on node 0) and a bidirectional Link stream per node
+// pair; the job token is checked on every call; mutual TLS when configured; heartbeats on node
+// links. Consumes a NodeConfig and the engine's events; produces per-node channels whose small
+// writes are batched into one frame per tick.
 
 import { timingSafeEqual } from "node:crypto";
 import type { EventEmitter } from "node:events";
 import type { Http2Session } from "node:http2";
 import * as grpc from "@grpc/grpc-js";
-import type { NodeConfig } from "../../launcher/node-config.js";
+import type { NodeConfig } from "../../node/node-config.js";
 import { PeerHeartbeat } from "./heartbeat.js";
 import { decodeTable, encodeRegister, encodeTable, type Address } from "./rendezvous-codec.js";
 import { linkSecurity, type LinkSecurity } from "./tls-credentials.js";
-import { FRAME_CONTINUED, FRAME_HEADER_BYTES, FRAME_MAGIC0, FRAME_MAGIC1, MAX_FRAME_BYTES, OpWriter, framesOf } from "./wire.js";
+import type { Channel, Transport, TransportEvents } from "../transport.js";
+import { FRAME_CONTINUED, FRAME_HEADER_BYTES, FRAME_MAGIC0, FRAME_MAGIC1, MAX_FRAME_BYTES, OpWriter, framesOf } from "../wire.js";
 
 export const REGISTER_PATH = "/pgasc.Node/Register";
 export const LINK_PATH = "/pgasc.Node/Link";
@@ -72,18 +73,6 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc.max_reconnect_backoff_ms": 1000,
 };
 
-/** Where a frame came from and how to answer it. node is null for streams that are not a peer. */
-export interface Channel {
-  readonly node: number | null;
-  send(ops: Uint8Array): void;
-}
-
-export interface NetHandlers {
-  onFrame(frame: Buffer, channel: Channel): void;
-  onPeerLost(node: number): void;
-  /** A linked peer sent nothing, not even a heartbeat, for `silentMs` (heartbeat.ts). */
-  onPeerHung(node: number, silentMs: number): void;
-}
 
 type Stream = grpc.ClientDuplexStream<Buffer, Buffer> | grpc.ServerDuplexStream<Buffer, Buffer>;
 
@@ -184,7 +173,7 @@ export function jobMetadata(token: string, node: number | string): grpc.Metadata
   return metadata;
 }
 
-export class GrpcNet {
+export class GrpcTransport implements Transport {
   private readonly server = new grpc.Server(CHANNEL_OPTIONS);
   private readonly clients: grpc.Client[] = [];
   private readonly peers: (StreamChannel | undefined)[];
@@ -200,7 +189,7 @@ export class GrpcNet {
 
   constructor(
     private readonly config: NodeConfig,
-    private readonly handlers: NetHandlers,
+    private readonly handlers: TransportEvents,
   ) {
     this.peers = new Array(config.nodeCount).fill(undefined);
     const beat = new OpWriter(32);
@@ -419,11 +408,6 @@ export class GrpcNet {
     if (peer) peer.alive = false;
   }
 
-  lowestLiveNode(): number {
-    for (let node = 0; node < this.config.nodeCount; node++) if (node === this.config.nodeIndex || this.isAlive(node)) return node;
-    return this.config.nodeIndex;
-  }
-
   markBye(node: number): void {
     const peer = this.peers[node];
     if (peer) peer.bye = true;
@@ -431,20 +415,6 @@ export class GrpcNet {
 
   saidBye(node: number): boolean {
     return this.peers[node]?.bye ?? false;
-  }
-
-  allPeersSaidBye(): boolean {
-    for (let node = 0; node < this.config.nodeCount; node++) {
-      if (node !== this.config.nodeIndex && !(this.peers[node]?.bye ?? false)) return false;
-    }
-    return true;
-  }
-
-  broadcastBye(aborted: boolean, status: number): void {
-    const writer = new OpWriter(32);
-    writer.bye(aborted, status);
-    const ops = writer.take();
-    for (let node = 0; node < this.config.nodeCount; node++) if (node !== this.config.nodeIndex) this.send(node, ops);
   }
 
   /** Flushes and ends every stream, then stops the server and the clients. */

@@ -1,6 +1,7 @@
 // What one node process of a multi-node job needs to know: the contract between whoever starts
 // node processes (pgasc run --nodes/--hosts, Slurm's srun, a Kubernetes Indexed Job, anything
-// else through PGASC_* variables) and the node program (runtime/conduits/grpc). Pure data + math.
+// else through PGASC_* variables) and the node program (runtime/node). Pure data; the placement
+// of images on nodes is runtime/core/placement.ts.
 
 import { createHash } from "node:crypto";
 
@@ -75,24 +76,4 @@ export interface NodeConfig {
   timeoutSeconds?: number;
   /** Deadlock watchdog: seconds without progress before the job ends (default 30; 0: off). */
   deadlockTimeoutSeconds?: number;
-}
-
-/**
- * Images are dealt out as evenly as possible in contiguous ranges: with N = q*K + r, nodes
- * 0..r-1 get q+1 images and the rest q (`-n 7 --nodes 3` gives 3, 2, 2). Contiguous ranges keep
- * reductions in image order cheap across nodes. Returns [first, end) of node k.
- */
-export function imagesOfNode(images: number, nodeCount: number, node: number): [number, number] {
-  const q = Math.floor(images / nodeCount);
-  const r = images % nodeCount;
-  const first = node * q + Math.min(node, r);
-  return [first, first + q + (node < r ? 1 : 0)];
-}
-
-/** The node that holds `image` (inverse of imagesOfNode). */
-export function nodeOfImage(images: number, nodeCount: number, image: number): number {
-  const q = Math.floor(images / nodeCount);
-  const r = images % nodeCount;
-  const big = r * (q + 1);
-  return image < big ? Math.floor(image / (q + 1)) : r + Math.floor((image - big) / q);
 }

@@ -1,4 +1,4 @@
-// The rendezvous messages of the grpc conduit (docs/wire-protocol.md, Register): node k tells node
+// The rendezvous messages of the gRPC transport (docs/wire-protocol.md, Register): node k tells node
 // 0 its address; node 0 answers with every node's. Consumes addresses and raw replies; produces
 // Buffers and decoded tables (null when malformed).
 

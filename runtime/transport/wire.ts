@@ -1,5 +1,5 @@
-// The grpc conduit's binary framing (docs/wire-protocol.md): one gRPC message is a frame — a
-// 4-byte header and a sequence of self-delimiting operations. Consumes typed fields; produces
+// The binary framing between node engines, whatever the transport (docs/wire-protocol.md): a frame is
+// a 4-byte header and a sequence of self-delimiting operations. Consumes typed fields; produces
 // Buffers (OpWriter) and validated, decoded operations (parseFrame + decode*) or an error text.
 
 /** Frame header: 'P' 'G', version, reserved. */
@@ -35,7 +35,7 @@ export const Op = {
   BYE: 36,
   PING: 37,
   PONG: 38,
-  // deadlock watchdog: node 0 asks, every node answers with its images' states (extended/watchdog.ts)
+  // deadlock watchdog: node 0 asks, every node answers with its images' states (node/watchdog.ts)
   WATCH_QUERY: 39,
   WATCH_STATE: 40,
   // liveness between progress engines: every 0.5 s on every node link, never answered (heartbeat.ts)
@@ -222,7 +222,7 @@ export class OpWriter {
     this.begin(Op.WATCH_QUERY, 0, 0, NO_IMAGE, seq);
   }
 
-  /** `states`: the encoded ImageWatch records of this node's images (extended/watchdog.ts). */
+  /** `states`: the encoded ImageWatch records of this node's images (node/watchdog.ts). */
   watchState(seq: number, states: Uint8Array): void {
     const at = this.begin(Op.WATCH_STATE, 0, states.length, NO_IMAGE, seq);
     this.buffer.set(states, at);
@@ -354,7 +354,7 @@ export function parseFrame(frame: Buffer): FrameResult {
     return { ok: false, message: "not a pgasc frame", ops };
   }
   if (frame[2] !== WIRE_VERSION) return { ok: false, message: `unsupported wire version ${frame[2]}`, ops };
-  // Continued frames are joined by the node link that received them (net.ts); one that reaches the
+  // Continued frames are joined by the node link that received them (grpc-transport.ts); one that reaches the
   // parser came from a stream that is not a node of the job.
   if (frame[3] === FRAME_CONTINUED) return { ok: false, message: "continued frames are only accepted from the job's nodes", ops };
   let at = FRAME_HEADER_BYTES;

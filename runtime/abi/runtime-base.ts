@@ -1,0 +1,150 @@
+// The part of the Runtime (abi/runtime.ts) that needs no memory of other images: termination and
+// error reports that name the .pgas line, checked 32-bit arithmetic, program arguments, random
+// numbers and the clock, output. Consumes a Core, the compiled module's sites and source lines
+// and the program arguments; PgasRuntime extends it with memory, synchronisation and collectives.
+
+import type { DataElem } from "./abi.js";
+import { AbortSignal, StopSignal, type Core } from "../core/core.js";
+import { floatToInt, intDiv, intMod, intPow } from "../support/int32.js";
+import { formatFixed, formatValue, sourceExcerpt } from "../support/format.js";
+import { Xoshiro128 } from "../support/random.js";
+
+/** What the runtime needs from the compiled module besides `main`. */
+export interface ProgramInfo {
+  readonly sourceFile: string;
+  readonly sourceLines: readonly string[];
+  readonly sites: readonly (readonly number[])[];
+}
+
+export abstract class RuntimeBase {
+  protected readonly rank: number;
+  protected readonly size: number;
+  private readonly rng: Xoshiro128;
+  private readonly clockOrigin = performance.timeOrigin / 1000;
+
+  constructor(
+    protected readonly core: Core,
+    protected readonly program: ProgramInfo,
+    private readonly args: readonly string[],
+    private readonly label: boolean,
+  ) {
+    this.rank = core.rank;
+    this.size = core.size;
+    this.rng = new Xoshiro128(0, this.rank);
+  }
+
+  // --- termination and errors -------------------------------------------------------------------
+
+  stop(site: number): never {
+    this.core.stoppingAt(site);
+    throw new StopSignal();
+  }
+
+  errorStop(value: number | string | null, _site: number): never {
+    const status = typeof value === "number" ? value | 0 : 1;
+    if (this.core.beginAbort(status)) {
+      if (typeof value === "string") this.core.writeErr(`image ${this.rank}: ERROR STOP ${value}\n`, true);
+      this.core.finishAbort();
+    }
+    throw new AbortSignal();
+  }
+
+  fail(message: string, site: number): never {
+    this.report(message, this.program.sites[site]);
+  }
+
+  /** Prints the runtime error (first error of the job only), aborts every image, unwinds. */
+  report(message: string, position: readonly number[] | undefined): never {
+    if (this.core.beginAbort(1)) {
+      const file = this.program.sourceFile;
+      const where = position ? `${file}:${position[0]}:${position[1]}` : file;
+      const excerpt = position ? sourceExcerpt(this.program.sourceLines, position[0]) : "";
+      this.core.writeErr(`${where}: runtime error: image ${this.rank}: ${message}\n${excerpt}`, true);
+      this.core.finishAbort();
+    }
+    throw new AbortSignal();
+  }
+
+  indexError(name: string, indices: number[], extents: readonly number[], site: number): never {
+    if (indices.length === 1) {
+      this.fail(`index ${indices[0]} is out of bounds for '${name}' (valid 0..${(extents[0] ?? 0) - 1})`, site);
+    }
+    const valid = extents.map((n) => `0..${n - 1}`).join(", ");
+    this.fail(`index (${indices.join(", ")}) is out of bounds for '${name}' (valid (${valid}))`, site);
+  }
+
+  // --- arithmetic helpers -----------------------------------------------------------------------
+
+  idiv(a: number, b: number, site: number): number {
+    if (b === 0) this.fail("integer division by zero", site);
+    return intDiv(a, b);
+  }
+
+  imod(a: number, b: number, site: number): number {
+    if (b === 0) this.fail("integer remainder by zero", site);
+    return intMod(a, b);
+  }
+
+  ipow(a: number, b: number, site: number): number {
+    const result = intPow(a, b);
+    if (result === null) this.fail(`0 ** ${b}: zero to a negative power`, site);
+    return result;
+  }
+
+  toInt(x: number, site: number): number {
+    const result = floatToInt(x);
+    if (result === null) this.fail(`int(${formatValue(x, "float")}): the value is not in the int range`, site);
+    return result;
+  }
+
+  // --- intrinsics with state --------------------------------------------------------------------
+
+  random(): number {
+    return this.rng.nextDouble();
+  }
+  seed(k: number): void {
+    this.rng.reseed(k, this.rank);
+  }
+  wtime(): number {
+    return this.clockOrigin + performance.now() / 1000;
+  }
+  argc(): number {
+    return this.args.length;
+  }
+  arg(i: number): string {
+    return Number.isInteger(i) && i >= 0 && i < this.args.length ? this.args[i] : "";
+  }
+  argInt(i: number, dflt: number, site: number): number {
+    const text = this.arg(i);
+    if (text === "" && !(i >= 0 && i < this.args.length)) return dflt;
+    const trimmed = text.trim().replace(/_/g, "");
+    let value = Number.NaN;
+    if (/^[+-]?\d+$/.test(trimmed)) value = Number(trimmed);
+    else if (/^[+-]?0[xX][0-9a-fA-F]+$/.test(trimmed)) value = Number(trimmed.replace(/^([+-]?)0[xX]/, "$10x"));
+    if (!Number.isFinite(value)) this.fail(`program argument ${i} ('${text}') is not an int`, site);
+    if (value < -(2 ** 31) || value > 2 ** 31 - 1) this.fail(`program argument ${i} ('${text}') is outside the int range`, site);
+    return value | 0;
+  }
+  argFloat(i: number, dflt: number, site: number): number {
+    const text = this.arg(i);
+    if (text === "" && !(i >= 0 && i < this.args.length)) return dflt;
+    const trimmed = text.trim().replace(/_/g, "").toLowerCase();
+    const special: Record<string, number> = { nan: NaN, inf: Infinity, "+inf": Infinity, "-inf": -Infinity, infinity: Infinity, "-infinity": -Infinity };
+    if (trimmed in special) return special[trimmed];
+    const value = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+    if (Number.isNaN(value)) this.fail(`program argument ${i} ('${text}') is not a number`, site);
+    return value;
+  }
+
+  // --- output -----------------------------------------------------------------------------------
+
+  print(text: string): void {
+    this.core.writeOut(this.label ? `${this.rank}: ${text}\n` : `${text}\n`);
+  }
+  str(value: number | boolean, kind: DataElem): string {
+    return formatValue(value, kind);
+  }
+  fixed(x: number, digits: number): string {
+    return formatFixed(x, digits);
+  }
+}
