@@ -6,16 +6,14 @@
 
 import { Command, InvalidArgumentError, Option } from "commander";
 import { createHash } from "node:crypto";
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { renderDiagnostics } from "../compiler/diagnostics/render.js";
+import { buildHeader, buildModuleFile, diagnosticsText, packageVersion, writeAtomically } from "./build-output.js";
 import { unloadableModulePath } from "../runtime/support/program-url.js";
 import type { Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const packageJson = JSON.parse(readFileSync(join(here, "..", "..", "package.json"), "utf8")) as { version: string };
 
 const HELLO = `// hello: every image says hello. Try: pgasc run -n 4
 print("hello from image", this_image(), "of", num_images())
@@ -42,10 +40,7 @@ function readSource(file: string): string {
 }
 
 function reportDiagnostics(diagnostics: Diagnostic[], text: string): void {
-  if (diagnostics.length === 0) return;
-  process.stderr.write(renderDiagnostics(diagnostics, text, { color: process.stderr.isTTY === true }));
-  const errors = diagnostics.filter((d) => d.severity === "error").length;
-  if (errors > 0) process.stderr.write(`${errors} error${errors === 1 ? "" : "s"}\n`);
+  process.stderr.write(diagnosticsText(diagnostics, text, process.stderr.isTTY === true));
 }
 
 /** Where `build` writes by default: build/NAME.mjs beside the source. */
@@ -67,38 +62,6 @@ function isWritableDir(dir: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * Identifies the compiler that made an output, so `run` rebuilds after the compiler changes:
- * the version plus the modification times of the compiler's own files.
- */
-function compilerStamp(): string {
-  const hash = createHash("sha256").update(packageJson.version);
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = join(dir, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else if (entry.name.endsWith(".js")) hash.update(`${entry.name}:${statSync(p).mtimeMs}`);
-    }
-  };
-  // the compiler, and the 32-bit arithmetic its constant folding shares with the runtime
-  walk(join(here, "..", "compiler"));
-  const int32 = join(here, "..", "runtime", "support", "int32.js");
-  if (existsSync(int32)) hash.update(`int32.js:${statSync(int32).mtimeMs}`);
-  return hash.digest("hex").slice(0, 16);
-}
-
-function buildHeader(text: string): string {
-  const sourceHash = createHash("sha256").update(text).digest("hex").slice(0, 16);
-  return `// built by pgasc ${packageJson.version} (${compilerStamp()}) from source ${sourceHash}\n`;
-}
-
-function writeAtomically(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, path);
 }
 
 async function loadDriver() {
@@ -127,6 +90,11 @@ async function cmdBuild(file: string, opts: { output?: string; emit: Emit }): Pr
     else process.stdout.write(json);
     return 0;
   }
+  if (opts.emit === "js" && opts.output !== "-") {
+    const built = await buildModuleFile(text, file, opts.output ?? defaultOutput(file), process.stderr.isTTY === true);
+    process.stderr.write(built.diagnostics);
+    return built.ok ? 0 : 1;
+  }
   const result = await buildSource(text, file);
   reportDiagnostics(result.diagnostics, text);
   if (!result.ok || result.js === undefined || result.ts === undefined) return 1;
@@ -135,8 +103,7 @@ async function cmdBuild(file: string, opts: { output?: string; emit: Emit }): Pr
     else process.stdout.write(result.ts);
     return 0;
   }
-  if (opts.output === "-") process.stdout.write(result.js);
-  else writeAtomically(opts.output ?? defaultOutput(file), buildHeader(text) + result.js);
+  process.stdout.write(result.js);
   return 0;
 }
 
@@ -342,7 +309,7 @@ async function main(argv: string[]): Promise<number> {
   let status = 0;
   const cli = new Command("pgasc")
     .description("Compiler and runtime for the PGAS language: coarrays, shared arrays, one-sided put/get")
-    .version(packageJson.version, "-V, --version", "print the version")
+    .version(packageVersion, "-V, --version", "print the version")
     .helpOption("-h, --help", "show help")
     .showHelpAfterError("(run 'pgasc --help' for usage)")
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })

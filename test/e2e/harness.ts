@@ -1,6 +1,6 @@
 // End-to-end harness for .pgas programs: samples/ and test/programs/.
 //
-// Each program is built once (`pgasc build FILE -o TMP/NAME.mjs`), then run at every image count
+// Each program is built once (as `pgasc build FILE -o TMP/NAME.mjs` would, in this process), then run at every image count
 // (`pgasc run -n N -o TMP/NAME.mjs FILE -- ARGS`) with a per-run timeout that kills the whole
 // process group, so a hang fails its test instead of stalling the suite.
 //
@@ -26,7 +26,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const repoRoot = resolve(fileURLToPath(new URL(".", import.meta.url)), "..", "..");
 export const cliPath = join(repoRoot, "dist", "cli", "pgasc.js");
@@ -169,9 +169,16 @@ export function cliAvailable(): boolean {
   return existsSync(cliPath);
 }
 
-/** Builds a program once into the temporary directory. */
+/**
+ * Builds a program once into the temporary directory, in this process: the module written is the
+ * one `pgasc build` writes (cli/build-output.ts, header included, so `run -o` does not rebuild),
+ * without starting a process and loading the compiler for each of hundreds of programs
+ * (test/e2e/cli.test.ts runs `pgasc build` itself).
+ */
 export async function buildProgram(spec: ProgramSpec): Promise<RunResult> {
-  return runCli(["build", spec.file, "-o", outputFor(spec)], 120_000);
+  const { buildModuleFile } = (await import(pathToFileURL(join(repoRoot, "dist", "cli", "build-output.js")).href)) as typeof import("../../cli/build-output.js");
+  const built = await buildModuleFile(readFileSync(spec.file, "utf8"), spec.file, outputFor(spec));
+  return { status: built.ok ? 0 : 1, signal: null, stdout: "", stderr: built.diagnostics, timedOut: false };
 }
 
 /** Where a program's compiled form is kept: a temporary directory, not beside the source. */
