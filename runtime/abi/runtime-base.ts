@@ -1,9 +1,10 @@
 // The part of the Runtime (abi/runtime.ts) that needs no memory of other images: termination and
-// error reports that name the .pgas line, checked 32-bit arithmetic, program arguments, random
+// error reports that name the .pgas line (image, variable and index for memory operations), checked 32-bit arithmetic, program arguments, random
 // numbers and the clock, output. Consumes a Core, the compiled module's sites and source lines
 // and the program arguments; PgasRuntime extends it with memory, synchronisation and collectives.
 
-import type { DataElem } from "./abi.js";
+import type { CoarrayHandle, DataElem, Rect, SharedHandle } from "./abi.js";
+import { checkRect, rectCount, sameShape, type RectProblem } from "../core/layout-math.js";
 import { AbortSignal, StopSignal, type Core } from "../core/core.js";
 import { floatToInt, intDiv, intMod, intPow } from "../support/int32.js";
 import { formatFixed, formatValue, sourceExcerpt } from "../support/format.js";
@@ -71,6 +72,57 @@ export abstract class RuntimeBase {
     }
     const valid = extents.map((n) => `0..${n - 1}`).join(", ");
     this.fail(`index (${indices.join(", ")}) is out of bounds for '${name}' (valid (${valid}))`, site);
+  }
+
+  // --- error reports of the memory and image operations (abi/runtime.ts) ----------------------
+
+  /** Conformance and bounds of a copy from `src` (in an array of srcLength) to `dst`. */
+  protected checkSections(name: string, src: Rect, srcLength: number, dst: Rect, dstLength: number, site: number): void {
+    const srcCount = rectCount(src);
+    const dstCount = rectCount(dst);
+    if (srcCount !== dstCount) {
+      this.fail(`mismatched section lengths: ${srcCount} element(s) assigned to ${dstCount} element(s) of '${name}'`, site);
+    }
+    const shapeProblem = sameShape(src, dst);
+    if (shapeProblem) this.fail(`mismatched section shapes for '${name}': ${shapeProblem}`, site);
+    const srcProblem = checkRect(src, srcLength);
+    if (srcProblem) this.sectionError(name, srcProblem, srcLength, site);
+    const dstProblem = checkRect(dst, dstLength);
+    if (dstProblem) this.sectionError(name, dstProblem, dstLength, site);
+  }
+
+  protected sectionError(name: string, problem: RectProblem, length: number, site: number): never {
+    this.fail(`section reaches index ${problem.index}, out of bounds for '${name}' (valid 0..${length - 1})`, site);
+  }
+
+  protected accessError(h: CoarrayHandle, image: number, offset: number, site: number): never {
+    if (!(Number.isInteger(image) && image >= 0 && image < this.size)) this.imageError(h.name, image, site);
+    if (h.dims.length === 2) {
+      this.fail(`linear index ${offset} is out of bounds for '${h.name}' (${h.dims[0]} x ${h.dims[1]} elements)`, site);
+    }
+    this.fail(`index ${offset} is out of bounds for '${h.name}' (valid 0..${h.length - 1})`, site);
+  }
+
+  protected imageError(name: string, image: number, site: number): never {
+    this.fail(`image index ${image} is out of range for '${name}' (valid 0..${this.size - 1})`, site);
+  }
+
+  protected sharedIndexError(h: SharedHandle, k: number, site: number): never {
+    if (h.dims.length === 2 && Number.isInteger(k) && k >= 0) {
+      const cols = h.dims[1];
+      this.fail(
+        `index (${Math.floor(k / cols)}, ${k % cols}) is out of bounds for '${h.name}' (valid (0..${h.dims[0] - 1}, 0..${cols - 1}))`,
+        site,
+      );
+    }
+    this.fail(`index ${k} is out of bounds for '${h.name}' (valid 0..${h.length - 1})`, site);
+  }
+
+  protected checkImageArgument(what: string, image: number, site: number, allowNone: boolean): void {
+    if (allowNone && image < 0) return;
+    if (!(Number.isInteger(image) && image >= 0 && image < this.size)) {
+      this.fail(`${what}: image index ${image} is out of range (valid 0..${this.size - 1})`, site);
+    }
   }
 
   // --- arithmetic helpers -----------------------------------------------------------------------

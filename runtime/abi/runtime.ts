@@ -42,7 +42,6 @@ import { CoarrayImpl, SharedImpl, elementBytes, partHoldingRun, storageOf, viewO
 import { RuntimeBase, type ProgramInfo } from "./runtime-base.js";
 import {
   blockSizeOf,
-  checkRect,
   copyRect,
   copyRun,
   forEachIndex,
@@ -54,11 +53,8 @@ import {
   packRect,
   packedRect,
   partLengthOf,
-  rectCount,
   rowRuns,
-  sameShape,
   sequenceRect,
-  type RectProblem,
 } from "../core/layout-math.js";
 
 export class PgasRuntime extends RuntimeBase implements Runtime {
@@ -186,37 +182,6 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
     return part;
   }
 
-  /** Conformance and bounds of a copy from `src` (in an array of srcLength) to `dst`. */
-  private checkSections(name: string, src: Rect, srcLength: number, dst: Rect, dstLength: number, site: number): void {
-    const srcCount = rectCount(src);
-    const dstCount = rectCount(dst);
-    if (srcCount !== dstCount) {
-      this.fail(`mismatched section lengths: ${srcCount} element(s) assigned to ${dstCount} element(s) of '${name}'`, site);
-    }
-    const shapeProblem = sameShape(src, dst);
-    if (shapeProblem) this.fail(`mismatched section shapes for '${name}': ${shapeProblem}`, site);
-    const srcProblem = checkRect(src, srcLength);
-    if (srcProblem) this.sectionError(name, srcProblem, srcLength, site);
-    const dstProblem = checkRect(dst, dstLength);
-    if (dstProblem) this.sectionError(name, dstProblem, dstLength, site);
-  }
-
-  private sectionError(name: string, problem: RectProblem, length: number, site: number): never {
-    this.fail(`section reaches index ${problem.index}, out of bounds for '${name}' (valid 0..${length - 1})`, site);
-  }
-
-  private accessError(h: CoarrayHandle, image: number, offset: number, site: number): never {
-    if (!(Number.isInteger(image) && image >= 0 && image < this.size)) this.imageError(h.name, image, site);
-    if (h.dims.length === 2) {
-      this.fail(`linear index ${offset} is out of bounds for '${h.name}' (${h.dims[0]} x ${h.dims[1]} elements)`, site);
-    }
-    this.fail(`index ${offset} is out of bounds for '${h.name}' (valid 0..${h.length - 1})`, site);
-  }
-
-  private imageError(name: string, image: number, site: number): never {
-    this.fail(`image index ${image} is out of range for '${name}' (valid 0..${this.size - 1})`, site);
-  }
-
   // --- shared arrays ----------------------------------------------------------------------------
 
   sget(h: SharedHandle, k: number, site: number): number {
@@ -325,17 +290,6 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
       if (part !== null) part[offset] = values[t++];
       else this.core.remotePut(impl.segment, owner, storageOf(impl.elem), offset, values[t++]);
     });
-  }
-
-  private sharedIndexError(h: SharedHandle, k: number, site: number): never {
-    if (h.dims.length === 2 && Number.isInteger(k) && k >= 0) {
-      const cols = h.dims[1];
-      this.fail(
-        `index (${Math.floor(k / cols)}, ${k % cols}) is out of bounds for '${h.name}' (valid (0..${h.dims[0] - 1}, 0..${cols - 1}))`,
-        site,
-      );
-    }
-    this.fail(`index ${k} is out of bounds for '${h.name}' (valid 0..${h.length - 1})`, site);
   }
 
   // --- image control --------------------------------------------------------------------------
@@ -470,13 +424,6 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
 
   private failer(site: number): (message: string) => never {
     return (message: string) => this.fail(message, site);
-  }
-
-  private checkImageArgument(what: string, image: number, site: number, allowNone: boolean): void {
-    if (allowNone && image < 0) return;
-    if (!(Number.isInteger(image) && image >= 0 && image < this.size)) {
-      this.fail(`${what}: image index ${image} is out of range (valid 0..${this.size - 1})`, site);
-    }
   }
 
   coReduce(op: ReduceOp, elem: "int" | "float", value: number, resultImage: number, site: number): number {
