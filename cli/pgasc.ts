@@ -14,7 +14,6 @@ import { buildHeader, buildModuleFile, diagnosticsText, packageVersion, writeAto
 import { unloadableModulePath } from "../runtime/support/program-url.js";
 import type { Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 
-
 const HELLO = `// hello: every image says hello. Try: pgasc run -n 4
 print("hello from image", this_image(), "of", num_images())
 `;

@@ -77,7 +77,10 @@ export function defineSplitSuite(
               reference = { ...spec, exit: one.status ?? -1, stderr: [] };
             }
             const r = await runSplit(spec, n, k);
-            expect(checkRun(reference, r, expected).join("\n")).toBe("");
+            // Lines of images on different nodes reach the launcher through different pipes, so
+            // their relative order is not kept even when the program orders them (LANGUAGE.md
+            // promises only that one image's lines keep their order): compared as sorted lines.
+            expect(checkRun({ ...reference, orderAny: true }, r, expected).join("\n")).toBe("");
           });
         }
       });
