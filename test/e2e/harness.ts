@@ -1,8 +1,8 @@
 // End-to-end harness for .pgas programs: samples/ and test/programs/.
 //
 // Each program is built once (as `pgasc build FILE -o TMP/NAME.mjs` would, in this process), then
-// run at every image count (`pgasc run -n N -o TMP/NAME.mjs FILE -- ARGS`) with a per-run timeout that kills the whole
-// process group, so a hang fails its test instead of stalling the suite.
+// run at every image count (`pgasc run -n N -o TMP/NAME.mjs FILE -- ARGS`) with a per-run timeout
+// that kills the whole process group, so a hang fails its test instead of stalling the suite.
 //
 // Each program carries its expectations in header comments (the leading `//` lines):
 //   // images: 1 2 4          image counts to run with (default: 1 2 4)
