@@ -239,8 +239,7 @@ describe("pgasc run over node processes (stand-in node program)", () => {
     expect(await waitFor(() => job.stdout().length > 0, 120_000)).toBe(true);
     job.child.stdout!.destroy();
     const end = await job.ended;
-    expect(end.status).toBe(141);
-    expect(job.stderr()).toBe("");
+    expect({ status: end.status, stderr: job.stderr() }).toEqual({ status: 141, stderr: "" });
     expect(await waitFor(() => leftovers().length === 0, 120_000)).toBe(true);
   });
 
