@@ -6,7 +6,7 @@ import { writeSync } from "node:fs";
 
 const NEWLINE = 0x0a;
 
-/** Thrown when the reader of our output has gone (EPIPE): the job should end. */
+/** Thrown when the reader of our output has gone (EPIPE, ECONNRESET): the job should end. */
 export class OutputClosedError extends Error {}
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
@@ -26,7 +26,8 @@ export function writeAllSync(fd: number, data: Buffer): void {
         Atomics.wait(sleepCell, 0, 0, 1);
         continue;
       }
-      if (code === "EPIPE") throw new OutputClosedError("output closed");
+      // A pipe's reader gone is EPIPE; a socket's (Node gives a child socketpairs for "pipe") may be ECONNRESET.
+      if (code === "EPIPE" || code === "ECONNRESET") throw new OutputClosedError("output closed");
       throw e;
     }
   }

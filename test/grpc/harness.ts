@@ -17,6 +17,12 @@ export const root = resolve(here, "../..");
 export const spawnNodeScript = join(root, "test/fixtures/grpc/spawn-node.mjs");
 export const runtimeFixture = (name: string) => join(root, "test/fixtures/runtime", name);
 export const grpcFixture = (name: string) => join(root, "test/fixtures/grpc", name);
+/**
+ * The jobs' --timeout when a test sets none: generous, because a busy 2-core machine (CI beside
+ * other work) made a 300-round atomics contention over 3 nodes run past 30 s. Tests that expect a
+ * timeout set their own.
+ */
+const DEFAULT_TIMEOUT_SECONDS = 150;
 
 export interface NodesRun {
   /** Exit status of every node process (null if killed by a signal). */
@@ -68,7 +74,7 @@ export function makeConfigs(program: string, images: number, nodes: number, port
     program,
     args: opts.args ?? [],
     label: opts.label ?? false,
-    timeoutSeconds: opts.timeoutSeconds ?? 30,
+    timeoutSeconds: opts.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
   }));
 }
 
@@ -105,7 +111,7 @@ async function runNodesOnce(program: string, images: number, nodes: number, opts
       timedOut = true;
       for (const child of children) child.kill("SIGKILL");
     },
-    opts.killAfterMs ?? ((opts.timeoutSeconds ?? 30) + 20) * 1000,
+    opts.killAfterMs ?? ((opts.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) + 20) * 1000,
   );
   try {
     const statuses = await Promise.all(
