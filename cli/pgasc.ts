@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { buildHeader, buildModuleFile, diagnosticsText, packageVersion, writeAtomically } from "./build-output.js";
 import { unloadableModulePath } from "../runtime/support/program-url.js";
 import type { Diagnostic } from "../compiler/diagnostics/diagnostic.js";
+import type { ObserveOptions } from "../runtime/observe/outputs.js";
 
 const HELLO = `// hello: every image says hello. Try: pgasc run -n 4
 print("hello from image", this_image(), "of", num_images())
@@ -134,6 +135,31 @@ interface RunOptions {
   tlsKey?: string;
   tlsCa?: string;
   insecure?: boolean;
+  profile?: boolean;
+  trace?: string;
+  checkpointDir?: string;
+  restart?: boolean;
+  restartOnFailure?: number;
+}
+
+/** The checkpoint directory: `--checkpoint-dir`, else NAME.ckpt beside the .pgas program; absolute. */
+async function checkpointDir(file: string, opts: RunOptions): Promise<string> {
+  const { defaultCheckpointDir } = await import("../runtime/checkpoint/storage.js");
+  return resolve(opts.checkpointDir ?? defaultCheckpointDir(resolve(file)));
+}
+
+/** `--profile` / `--trace FILE` (made absolute: node processes may run elsewhere); undefined without either. */
+function observeOptions(opts: RunOptions): ObserveOptions | undefined {
+  if (!opts.profile && opts.trace === undefined) return undefined;
+  const observe: ObserveOptions = { profile: opts.profile ?? false };
+  if (opts.trace !== undefined) observe.tracePath = resolve(opts.trace);
+  const events = process.env.PGASC_TRACE_EVENTS;
+  if (events !== undefined && events !== "") {
+    const n = Number(events);
+    if (!(Number.isInteger(n) && n >= 1)) throw new CliError(`pgasc: PGASC_TRACE_EVENTS=${events}: expected a whole number of at least 1`, 2);
+    observe.eventsPerImage = n;
+  }
+  return observe;
 }
 
 /** The compiled program's path for `run`: one that the image threads can import. */
@@ -171,6 +197,15 @@ async function cmdRun(file: string, programArgs: string[], opts: RunOptions): Pr
     if (crowded) throw new CliError(`pgasc: ${crowded}`, 2);
     const output = runOutput(file, opts.output);
     if (!(await ensureBuilt(file, output))) return 1;
+    const { CheckpointOptionError, checkpointForLaunch } = await import("../runtime/launcher/restarts.js");
+    let checkpoint: Awaited<ReturnType<typeof checkpointForLaunch>>;
+    try {
+      const dir = await checkpointDir(file, opts);
+      checkpoint = await checkpointForLaunch({ module: resolve(output), dir, restart: opts.restart ?? false, images, visible: true, check: true });
+    } catch (e) {
+      if (e instanceof CheckpointOptionError) throw new CliError(e.message, e.status);
+      throw e;
+    }
     const { runLocalProcess } = await import("../runtime/launcher/run-local-process.js");
     return runLocalProcess(
       {
@@ -180,8 +215,11 @@ async function cmdRun(file: string, programArgs: string[], opts: RunOptions): Pr
         label: opts.label ?? false,
         timeoutSeconds: opts.timeout,
         deadlockTimeoutSeconds: opts.deadlockTimeout,
+        observe: observeOptions(opts),
+        checkpoint: checkpoint?.settings,
       },
       exported,
+      { limit: opts.restartOnFailure ?? 0, checkpoint },
     );
   }
   const { LauncherError, checkLaunchOptions, runMultiNode } = await import("../runtime/launcher/run-job.js");
@@ -197,6 +235,9 @@ async function cmdRun(file: string, programArgs: string[], opts: RunOptions): Pr
     label: opts.label ?? false,
     timeoutSeconds: opts.timeout,
     deadlockTimeoutSeconds: opts.deadlockTimeout,
+    observe: observeOptions(opts),
+    checkpoint: { dir: await checkpointDir(file, opts), restart: opts.restart ?? false },
+    restartOnFailure: opts.restartOnFailure,
     tlsCert: opts.tlsCert,
     tlsKey: opts.tlsKey,
     tlsCa: opts.tlsCa,
@@ -264,6 +305,18 @@ async function cmdTlsInit(dir: string, opts: { days: number }): Promise<number> 
   }
 }
 
+/** `pgasc report FILE`: the HTML page of a trace written by `pgasc run --trace` (cli/report/). */
+async function cmdReport(file: string, opts: { output?: string }): Promise<number> {
+  const { ReportError, writeReport } = await import("./report/write-report.js");
+  try {
+    process.stdout.write(`wrote ${writeReport(file, opts.output)}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ReportError) throw new CliError(`pgasc: ${e.message}`);
+    throw e;
+  }
+}
+
 function cmdInit(dir: string): number {
   const target = join(dir, "main.pgas");
   if (existsSync(target)) throw new CliError(`pgasc: ${target} already exists; not overwriting it`);
@@ -285,6 +338,11 @@ function positiveInt(what: string) {
     if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`${what} must be a whole number of at least 1`);
     return Number(value);
   };
+}
+
+function nonNegativeInt(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("must be a whole number, 0 or more");
+  return Number(value);
 }
 
 function nonNegativeNumber(value: string): number {
@@ -364,6 +422,11 @@ async function main(argv: string[]): Promise<number> {
     .option("--tls-key <file>", "PEM private key of that certificate")
     .option("--tls-ca <file>", "PEM certificate of the CA that signed every node's certificate")
     .option("--insecure", "across hosts: nodes talk in clear text (default: mutual TLS with material made for the job)")
+    .option("--profile", "at the end, print on stderr where the program communicated and waited, per line and per image")
+    .option("--trace <file>", "write a trace of the run (Chrome trace-event JSON: Perfetto opens it; pgasc report makes a page of it)")
+    .option("--checkpoint-dir <dir>", "where checkpoint statements save the job (default: NAME.ckpt beside the program)")
+    .option("--restart", "start from the last complete checkpoint (same program, same -n; any node split)")
+    .option("--restart-on-failure <K>", "when a node process dies (a signal, a hung node), run the job again from its last checkpoint, at most K times", nonNegativeInt)
     .action(async (file: string, opts: RunOptions) => {
       status = await cmdRun(file, programArgs, opts);
     });
@@ -391,6 +454,15 @@ async function main(argv: string[]): Promise<number> {
     .option("--days <N>", "days the certificates are valid", positiveInt("--days"), 365)
     .action(async (dir: string, opts: { days: number }) => {
       status = await cmdTlsInit(dir, opts);
+    });
+
+  cli
+    .command("report")
+    .description("write an HTML page of a trace from pgasc run --trace: timeline, communication matrix, lines, waits (default output: FILE as .html)")
+    .argument("<file>", "the trace file")
+    .option("-o, --output <out>", "the HTML file to write")
+    .action(async (file: string, opts: { output?: string }) => {
+      status = await cmdReport(file, opts);
     });
 
   // No command at all is a usage error, as with mpirun and cafrun: the help, then status 2.

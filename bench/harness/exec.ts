@@ -1,5 +1,6 @@
-// Runs the benchmark programs: pgasc kernels through the CLI, Coarray Fortran peers through
-// caf/cafrun (compiled on demand into bench/results/bin), hand-written JS baselines with node.
+// Runs the benchmark programs: pgasc kernels through the CLI (hand-written program modules through
+// bench/run-module.ts), Coarray Fortran peers through caf/cafrun (compiled on demand into
+// bench/results/bin), hand-written JS baselines with node.
 // Consumes the job specs of figures.ts; gives each run's stdout/stderr, status and wall time.
 
 import { spawn, spawnSync } from "node:child_process";
@@ -124,9 +125,10 @@ export function commandOf(
     case "pgasc": {
       const file = join(paths.kernels, `${job.program}.pgas`);
       const nodes = job.nodes && job.nodes > 1 ? ["--nodes", String(job.nodes)] : [];
+      const observe = job.observe === "profile" ? ["--profile"] : job.observe === "trace" ? ["--trace", join(paths.results, "trace.json")] : [];
       return {
         command: process.execPath,
-        args: [paths.cli, "run", "-n", String(job.images), ...nodes, "-o", builtModule(paths, job.program),
+        args: [paths.cli, "run", "-n", String(job.images), ...nodes, ...observe, "-o", builtModule(paths, job.program),
           "--timeout", String(job.timeoutSeconds), file, "--", ...job.args],
       };
     }
@@ -141,6 +143,9 @@ export function commandOf(
       return { command: process.execPath, args: [join(paths.baselines, `${job.program}.js`), ...job.args] };
     case "c":
       return { command: binaries.get(`c:${job.program}`)!, args: job.args };
+    case "pgasc-module":
+      // One node, the job's own process, checkpoints in a temporary directory (bench/run-module.ts).
+      return { command: process.execPath, args: [join(paths.repo, "dist", "bench", "run-module.js"), job.program, String(job.images), ...job.args] };
     case "pgasc-build": {
       // a fresh output path each time, so that nothing is reused: the whole build is timed
       const out = join(paths.results, "build", "timed", `${Date.now()}-${job.program.replace(/\W+/g, "_")}.mjs`);

@@ -4,16 +4,19 @@
 
 import { directionOfUnit, type Direction, type Goal } from "./results.js";
 
-export type Side = "pgasc" | "pgasc-build" | "caf-shm" | "caf-tcp" | "js" | "c";
+export type Side = "pgasc" | "pgasc-build" | "pgasc-module" | "caf-shm" | "caf-tcp" | "js" | "c";
 
 export interface Job {
   side: Side;
   /** pgasc: bench/kernels/NAME.pgas; caf-*: bench/peers/NAME.f90; js: dist/bench/baselines/NAME.js;
-   *  c: bench/baselines/NAME.c (built with cc -O3); pgasc-build: the path of the .pgas file to build. */
+   *  c: bench/baselines/NAME.c (built with cc -O3); pgasc-build: the path of the .pgas file to build;
+   *  pgasc-module: bench/fixtures/NAME.mjs, a compiled program written by hand (bench/run-module.ts). */
   program: string;
   images: number;
   /** pgasc only: the number of node processes (--nodes). */
   nodes?: number;
+  /** pgasc only: run observed (`--profile`, or `--trace` to a file under bench/results). */
+  observe?: "profile" | "trace";
   args: string[];
   timeoutSeconds: number;
 }
@@ -55,7 +58,8 @@ export interface SuiteOptions {
 
 export function jobKey(job: Job): string {
   const nodes = job.nodes && job.nodes > 1 ? `@${job.nodes}nodes` : "";
-  return `${job.side}:${job.program}:n${job.images}${nodes}:${job.args.join(" ")}`;
+  const observe = job.observe ? `+${job.observe}` : "";
+  return `${job.side}:${job.program}:n${job.images}${nodes}${observe}:${job.args.join(" ")}`;
 }
 
 /** Bulk transfer sizes in bytes, as the micro programs step through them (8 B .. 8 MiB). */
@@ -287,6 +291,51 @@ export function buildCatalogue(options: SuiteOptions): Figure[] {
         peer: { job: caf("tcp", k.name, n, args), result: k.result }, peerName: "OpenCoarrays tcp",
       });
     }
+  }
+
+  // --- the cost of observing a run (issue 14): fine-grained puts, the operation that costs
+  // least each, with --trace and --profile against the same run unobserved ----------------------
+  for (const nodes of [1, 2]) {
+    const c = countsFor(2, nodes === 1 ? "shm" : "tcp", quick);
+    const args = ["fineput", String(Math.round(c.fineputTotal / 2)), String(1 << 20)];
+    const plain = pgasc("micro", 2, args, nodes);
+    const where = nodes === 1 ? "one node" : "2 nodes";
+    const observed = (how: "trace" | "profile"): Source | { skip: string } => {
+      const job = { ...plain, observe: how };
+      return src(nodes === 1 ? job : crossSide(job), "fine_put_rate");
+    };
+    const unobserved = { job: plain, result: "fine_put_rate" };
+    if (nodes === 1 || !options.crossNodeUnavailable) {
+      add({
+        id: `observe_trace_fineput/${nodes}`, label: `fine-grained puts with --trace vs without, 2 images, ${where}`, group: "observing a run", unit: "puts/s",
+        pgasc: observed("trace"), peer: unobserved, peerName: "pgasc unobserved", goal: { kind: "ratio", min: 0.7, text: "loses ≤ 30%" },
+      });
+      add({
+        id: `observe_profile_fineput/${nodes}`, label: `fine-grained puts with --profile vs without, 2 images, ${where}`, group: "observing a run", unit: "puts/s",
+        pgasc: observed("profile"), peer: unobserved, peerName: "pgasc unobserved", goal: { kind: "ratio", min: 0.7, text: "loses ≤ 30%" },
+      });
+    }
+  }
+
+  // --- checkpoint: 1 GiB of coarray data over 4 images on one node, against one process writing
+  // the same bytes with fs.writeFileSync (as it is, and made durable with fsync as a checkpoint
+  // is); the pgasc side is a hand-written module until the compiler emits `checkpoint` ---------
+  {
+    const mib = String(quick ? 256 : 1024);
+    const size = quick ? "256 MiB" : "1 GiB";
+    const checkpoint: Source = {
+      job: { side: "pgasc-module", program: "checkpoint-write", images: 4, args: [mib], timeoutSeconds: TIMEOUT },
+      result: "checkpoint_s",
+    };
+    add({
+      id: "checkpoint_write/4", label: `checkpoint of ${size} of coarrays, 4 images, vs fs.writeFileSync in one process`, group: "checkpoint", unit: "s",
+      pgasc: checkpoint, peer: { job: js("checkpoint-write", [mib, "plain"]), result: "write_file_s" }, peerName: "fs.writeFileSync",
+      goal: { kind: "ratio", min: 1 / 1.2, text: "time ≤ 1.2× writeFileSync" },
+    });
+    add({
+      id: "checkpoint_write_fsync/4", label: `checkpoint of ${size} of coarrays, 4 images, vs fs.writeFileSync + fsync in one process`, group: "checkpoint", unit: "s",
+      pgasc: checkpoint, peer: { job: js("checkpoint-write", [mib, "fsync"]), result: "write_file_fsync_s" }, peerName: "fs.writeFileSync + fsync",
+    });
   }
 
   // --- transport floors: raw Node TCP and grpc-js (reference rows, no pgasc side) -----------

@@ -141,6 +141,7 @@ export type Stmt =
   | ReturnStmt
   | StopStmt
   | ErrorStopStmt
+  | CheckpointStmt
   | SyncAllStmt
   | SyncImagesStmt
   | SyncMemoryStmt
@@ -243,6 +244,11 @@ export interface StopStmt {
 export interface ErrorStopStmt {
   kind: "ErrorStopStmt";
   value: Expr | null;
+  span: Span;
+}
+/** `checkpoint` (LANGUAGE.md §7.3). */
+export interface CheckpointStmt {
+  kind: "CheckpointStmt";
   span: Span;
 }
 export interface SyncAllStmt {

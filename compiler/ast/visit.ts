@@ -136,6 +136,7 @@ export function forEachChild<T>(node: Node, visit: (child: Node) => T | undefine
     case "BreakStmt":
     case "ContinueStmt":
     case "StopStmt":
+    case "CheckpointStmt":
     case "SyncAllStmt":
     case "SyncMemoryStmt":
     case "IntLiteral":

@@ -33,6 +33,8 @@ export class Checker {
   fn: FunctionContext | null = null;
   loopDepth = 0;
   criticalDepth = 0;
+  /** forall bodies being checked (a `checkpoint` may not stand in one). */
+  forallDepth = 0;
   /** Index in Program.body of the top-level item being checked (null inside function bodies). */
   topLevelPosition: number | null = null;
   /** Top-level data declarations by name, with their position: to explain uses that come too early. */

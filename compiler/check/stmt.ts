@@ -76,6 +76,11 @@ export function checkStmt(cx: Checker, s: Stmt): void {
     case "SyncAllStmt":
       imageControl(cx, "sync all", s.span);
       return;
+    case "CheckpointStmt":
+      imageControl(cx, "checkpoint", s.span);
+      if (cx.fn !== null) cx.report(Check.checkpointPlacement, s.span, "a function");
+      else if (cx.forallDepth > 0) cx.report(Check.checkpointPlacement, s.span, "a forall loop");
+      return;
     case "SyncMemoryStmt":
       imageControl(cx, "sync memory", s.span);
       return;
@@ -186,7 +191,12 @@ function checkForall(cx: Checker, s: ForallStmt): void {
       a.kind === "Apply" && ref !== null && ref.form === "element" && ref.declared.tag === "array" && ref.declared.storage === "shared";
     s.affinityKind = isSharedElement ? "owner" : "int";
     if (!isSharedElement && t.tag !== "int" && t.tag !== "error") cx.report(Check.forallAffinity, a.span, typeToString(t));
-    inLoop(cx, () => checkBlock(cx, s.body));
+    cx.forallDepth++;
+    try {
+      inLoop(cx, () => checkBlock(cx, s.body));
+    } finally {
+      cx.forallDepth--;
+    }
   });
 }
 
@@ -361,6 +371,7 @@ function flow(s: Stmt, isConstTrue: (e: Expr) => boolean): Flow {
     case "SyncAllStmt":
     case "SyncImagesStmt":
     case "SyncMemoryStmt":
+    case "CheckpointStmt":
     case "LockStmt":
     case "UnlockStmt":
     case "EventPostStmt":

@@ -40,6 +40,7 @@ export function typedAstListing(program: Program): string {
       case "ReturnStmt":
       case "StopStmt":
       case "ErrorStopStmt":
+      case "CheckpointStmt":
       case "SyncAllStmt":
       case "SyncImagesStmt":
       case "SyncMemoryStmt":

@@ -294,4 +294,9 @@ export const Check = {
     (left: string, right: string) =>
       `elementwise operands must have the same rank, found '${left}' and '${right}': take a section of matching shape`,
   ),
+  checkpointPlacement: defineError(
+    "E2055",
+    (where: string) =>
+      `'checkpoint' is not allowed inside ${where}: it may stand only at the top level of the program or in if, for and while blocks there, where every image reaches it in the same order`,
+  ),
 };

@@ -44,7 +44,7 @@ export async function emitTypeScript(lowered: LoweredProgram, source: { file: st
     {
       kind: StructureKind.ImportDeclaration,
       isTypeOnly: true,
-      namedImports: ["CoarrayHandle", "Rect", "Runtime", "SharedHandle"],
+      namedImports: ["CoarrayHandle", "Rect", ...(lowered.checkpoints > 0 ? ["ResumeState"] : []), "Runtime", "SharedHandle"],
       moduleSpecifier: ABI_TYPES_MODULE,
     },
     exportedConst("abiVersion", String(ABI_VERSION)),
@@ -52,6 +52,8 @@ export async function emitTypeScript(lowered: LoweredProgram, source: { file: st
     // data, not code: written compactly and left alone by prettier (a third of its time otherwise)
     exportedConst("sourceLines", sourceLinesLiteral(source.text), "readonly string[]", true),
     exportedConst("sites", JSON.stringify(lowered.sites), "readonly (readonly [number, number])[]", true),
+    // only programs with `checkpoint` say so (the runtime reads a missing count as 0)
+    ...(lowered.checkpoints > 0 ? [exportedConst("checkpoints", String(lowered.checkpoints))] : []),
     {
       kind: StructureKind.Function,
       isExported: true,

@@ -7,6 +7,7 @@ import type { ScalarTag, Type } from "../ast/types.js";
 import { id, member, type JsExpr } from "./lir.js";
 import { mangleSymbols } from "./names.js";
 import { assertNever } from "../ast/visit.js";
+import type { CheckpointPlan } from "./lower-checkpoints.js";
 
 /**
  * How a symbol's data is held in the generated code (docs/codegen.md, "Representation").
@@ -44,6 +45,8 @@ export class LowerContext {
   private tempCounter = 0;
   criticalCount = 0;
   loops: LoopFrame[] = [];
+  /** How the program's `checkpoint` statements are saved and resumed (null: it has none). */
+  checkpoints: CheckpointPlan | null = null;
   /** Result type of the function being lowered (null at top level). */
   currentFnResult: Type | null = null;
   currentFnName = "";

@@ -14,6 +14,8 @@ export interface LoweredProgram {
   body: JsStmt[];
   sites: [number, number][];
   helpers: Set<string>;
+  /** How many `checkpoint` statements the program has (the module says so when any). */
+  checkpoints: number;
 }
 
 interface State {
@@ -36,5 +38,5 @@ export const PASSES: { name: string; run: (s: State, program: Program) => void }
 export function lowerProgram(program: Program): LoweredProgram {
   const state: State = { ctx: new LowerContext(program), body: [] };
   for (const pass of PASSES) pass.run(state, program);
-  return { body: state.body, sites: state.ctx.sites, helpers: state.ctx.helpers };
+  return { body: state.body, sites: state.ctx.sites, helpers: state.ctx.helpers, checkpoints: state.ctx.checkpoints?.ids.size ?? 0 };
 }

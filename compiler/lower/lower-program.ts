@@ -6,21 +6,35 @@ import type { FnDecl, Program, Stmt } from "../ast/nodes.js";
 import { scalarTsType, typedArrayType, type LowerContext } from "./context.js";
 import { cast, constDecl, id, index, letDecl, member, newExpr, num, rtCall, str, type JsExpr, type JsStmt } from "./lir.js";
 import { lowerBlock, lowerStmt, zeroOf } from "./lower-statements.js";
+import { lowerOnTheWay, planCheckpoints, resumePrologue } from "./lower-checkpoints.js";
 import { assertNever } from "../ast/visit.js";
 
 export function lowerProgramBody(ctx: LowerContext, program: Program): JsStmt[] {
   const declarations: JsStmt[] = [];
   const functions: JsStmt[] = [];
-  const statements: JsStmt[] = [];
+  const plan = (ctx.checkpoints = planCheckpoints(ctx, program));
+  // Each top-level statement is lowered in turn (sites are numbered in source order).
+  const lowered = new Map<Stmt, JsStmt[]>();
   for (const item of program.body) {
     if (item.kind === "FnDecl") {
       functions.push(lowerFunction(ctx, item));
       continue;
     }
     declarations.push(...topLevelDeclaration(ctx, item));
-    statements.push(...lowerStmt(ctx, item, true));
+    lowered.set(item, lowerStmt(ctx, item, true));
   }
-  return [...declarations, ...functions, ...statements];
+  if (plan === null) return [...declarations, ...functions, ...[...lowered.values()].flat()];
+  // With checkpoints: where to resume first; allocations are made again on a restart.
+  const statements = lowerOnTheWay(plan, [...lowered.keys()], (s) => lowered.get(s)!, (s) => allocates(ctx, s));
+  return [...declarations, ...resumePrologue(plan), ...functions, ...statements];
+}
+
+/** A top-level declaration of a coarray, lock, event or shared array. */
+function allocates(ctx: LowerContext, s: Stmt): boolean {
+  if (s.kind === "SharedDecl") return true;
+  if (s.kind !== "VarDecl") return false;
+  const kind = ctx.repr(s.symbol).kind;
+  return kind === "coarray" || kind === "sync";
 }
 
 /** The `let` (or folded `const`) at main's top for a top-level declaration. */

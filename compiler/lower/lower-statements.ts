@@ -34,9 +34,12 @@ import { lowerIntrinsic } from "./lower-intrinsics.js";
 import { lowerCall } from "./lower-calls.js";
 import { lowerForall } from "./lower-forall.js";
 import { bodyFacts, isInvariant } from "./invariance.js";
+import { holdsCheckpoint, lowerCheckpoint, lowerOnTheWay, resumeCondition, resumeFor, resumeWhile } from "./lower-checkpoints.js";
 import { assertNever } from "../ast/visit.js";
 
 export function lowerBlock(ctx: LowerContext, b: Block): JsStmt[] {
+  const plan = ctx.checkpoints;
+  if (holdsCheckpoint(plan, b.body)) return lowerOnTheWay(plan, b.body, (s) => lowerStmt(ctx, s, false), () => false);
   return b.body.flatMap((s) => lowerStmt(ctx, s, false));
 }
 
@@ -73,14 +76,24 @@ function lowerStmtBody(ctx: LowerContext, s: Stmt, topLevel: boolean): JsStmt[] 
       return [exprStmt(lowerExpr(ctx, e))];
     }
     case "IfStmt": {
-      const elseBody = s.else === null ? undefined : s.else.kind === "Block" ? lowerBlock(ctx, s.else) : lowerStmt(ctx, s.else, false);
-      return [{ k: "if", c: lowerExpr(ctx, s.cond), then: lowerBlock(ctx, s.then), else: elseBody }];
+      const plan = ctx.checkpoints;
+      const elseBody =
+        s.else === null
+          ? undefined
+          : s.else.kind === "Block"
+            ? lowerBlock(ctx, s.else)
+            : holdsCheckpoint(plan, [s.else])
+              ? lowerOnTheWay(plan, [s.else], (e) => lowerStmt(ctx, e, false), () => false)
+              : lowerStmt(ctx, s.else, false);
+      const c = lowerExpr(ctx, s.cond);
+      return [{ k: "if", c: plan ? resumeCondition(plan, s, c) : c, then: lowerBlock(ctx, s.then), else: elseBody }];
     }
     case "WhileStmt": {
       ctx.loops.push({});
       const body = lowerBlock(ctx, s.body);
       ctx.loops.pop();
-      return [{ k: "while", c: lowerExpr(ctx, s.cond), body }];
+      const c = lowerExpr(ctx, s.cond);
+      return [{ k: "while", c: ctx.checkpoints ? resumeWhile(ctx.checkpoints, s, c) : c, body }];
     }
     case "ForStmt":
       return lowerFor(ctx, s);
@@ -96,6 +109,9 @@ function lowerStmtBody(ctx: LowerContext, s: Stmt, topLevel: boolean): JsStmt[] 
       return [exprStmt(rtCall("stop", site()))];
     case "ErrorStopStmt":
       return [exprStmt(rtCall("errorStop", s.value ? lowerExpr(ctx, s.value) : { k: "null" }, site()))];
+    case "CheckpointStmt":
+      if (!ctx.checkpoints) throw new Error("internal: a checkpoint statement without a plan");
+      return lowerCheckpoint(ctx, ctx.checkpoints, s);
     case "SyncAllStmt":
       return [exprStmt(rtCall("syncAll", site()))];
     case "SyncImagesStmt":
@@ -268,7 +284,7 @@ function lowerFor(ctx: LowerContext, s: ForStmt): JsStmt[] {
     out.push(constDecl(t, v));
     return id(t);
   };
-  const lo = keep(s.lo, "lo");
+  const lo = ctx.checkpoints ? resumeFor(ctx, ctx.checkpoints, s, keep(s.lo, "lo"), out) : keep(s.lo, "lo");
   const hi = keep(s.hi, "hi");
   let step: JsExpr = num(1);
   let dir: "up" | "down" | "either" = "up";

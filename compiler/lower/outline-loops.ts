@@ -96,10 +96,17 @@ function typeOf(e: JsExpr, types: Map<string, string | undefined>): string | und
       return typeOf(e.l, types) === "string" || typeOf(e.r, types) === "string" ? undefined : "number";
     case "un":
       return e.op === "!" ? "boolean" : "number";
+    case "cond": {
+      // `c ? (0 as never) : e` (a placeholder, lower-checkpoints.ts) has e's type
+      const t = typeOf(e.t, types);
+      const f = typeOf(e.f, types);
+      if (t === "never") return f;
+      if (f === "never") return t;
+      return t === f ? t : undefined;
+    }
     case "call":
     case "index":
     case "checked":
-    case "cond":
     case "array":
     case "object":
     case "null":

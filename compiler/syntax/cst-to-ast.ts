@@ -82,6 +82,7 @@ const STATEMENTS = {
   breakStmt: (_b, _inner, span): A.BreakStmt => ({ kind: "BreakStmt", span }),
   continueStmt: (_b, _inner, span): A.ContinueStmt => ({ kind: "ContinueStmt", span }),
   stopStmt: (_b, _inner, span): A.StopStmt => ({ kind: "StopStmt", span }),
+  checkpointStmt: (_b, _inner, span): A.CheckpointStmt => ({ kind: "CheckpointStmt", span }),
   returnStmt: (b, inner, span): A.ReturnStmt => ({
     kind: "ReturnStmt",
     value: b.optionalExpression(child(inner, "expression"), span),

@@ -90,6 +90,7 @@ export class PgasParser extends CstParser {
       { ALT: () => this.SUBRULE(this.returnStmt) },
       { ALT: () => this.SUBRULE(this.stopStmt) },
       { ALT: () => this.SUBRULE(this.errorStopStmt) },
+      { ALT: () => this.SUBRULE(this.checkpointStmt) },
       { ALT: () => this.SUBRULE(this.syncStmt) },
       { ALT: () => this.SUBRULE(this.criticalStmt) },
       { ALT: () => this.SUBRULE(this.lockStmt) },
@@ -284,6 +285,10 @@ export class PgasParser extends CstParser {
     this.CONSUME(T.Error_);
     this.CONSUME(T.Stop);
     this.OPTION(() => this.SUBRULE(this.expression));
+  });
+
+  public checkpointStmt = this.RULE("checkpointStmt", () => {
+    this.CONSUME(T.Checkpoint);
   });
 
   public syncStmt = this.RULE("syncStmt", () => {

@@ -7,6 +7,7 @@
 //   export const sourceFile = "ring.pgas";          // as given to the compiler
 //   export const sourceLines = ["...", ...];          // the .pgas text, for error excerpts
 //   export const sites = [[line, col], ...];          // source positions; `site` args index this
+//   export const checkpoints = 2;                     // only with `checkpoint` statements: how many
 //   export function main(rt: Runtime): void { ... }   // the whole program, run by every image
 // `main` is plain synchronous JavaScript. Every call below that can fail takes a `site` (an index
 // into `sites`) so the error names the .pgas line. Calls documented "never returns" throw an
@@ -49,6 +50,16 @@ export interface SharedHandle {
 }
 
 export type Handle = CoarrayHandle | SharedHandle;
+
+/** A variable saved by `checkpoint`: a scalar or a private array. */
+export type CheckpointValue = number | boolean | string | TypedArray;
+
+export interface ResumeState {
+  /** The id of the `checkpoint` statement to resume at. */
+  checkpoint: number;
+  /** The variables saved there, by generated name. */
+  vars: Record<string, CheckpointValue>;
+}
 
 /**
  * A rectangle of elements inside an array's linear storage: element (a, b) for 0 <= a < n0,
@@ -134,6 +145,23 @@ export interface Runtime {
   /** `co_reduce(v, f)`: f is applied in a fixed order so every image gets the same result. */
   coReduceFn(elem: "int" | "float", value: number, f: (a: number, b: number) => number, site: number): number;
   coReduceFnArray(data: Int32Array | Float64Array, f: (a: number, b: number) => number, site: number): void;
+
+  // --- checkpoint and restart (LANGUAGE.md §7.3) ----------------------------------------------
+  // A module with `checkpoint` statements calls resumeState() first thing in main. On a restart it
+  // gets the statement to resume at and the variables saved there; main then re-runs the
+  // allocations (the runtime gives each the extents it had when the checkpoint was taken), skips
+  // every other statement on its way to that `checkpoint`, and calls resumeAt() in its place.
+  /** null on a fresh run; on a restart the checkpoint to resume at and the variables it saved. */
+  resumeState(): ResumeState | null;
+  /**
+   * `checkpoint` statement number `id` (0, 1, ... in source order): collective over every image;
+   * completes every image's puts, then saves `vars` (the variables in scope, by generated name),
+   * every coarray and shared-array part, lock and event states and the random generator state.
+   * Returns when the checkpoint is complete on disk.
+   */
+  checkpoint(id: number, vars: Record<string, CheckpointValue>, site: number): void;
+  /** A restarted image is at checkpoint `id`: restores what it saved besides the variables; collective. */
+  resumeAt(id: number, site: number): void;
 
   // --- termination and errors (all never return) --------------------------------------------
   /** `stop`: this image ends normally (keeps serving its data until every image has ended). */

@@ -1,7 +1,8 @@
 // The part of the Runtime (abi/runtime.ts) that needs no memory of other images: termination and
 // error reports that name the .pgas line (image, variable and index for memory operations), checked 32-bit arithmetic, program arguments, random
-// numbers and the clock, output. Consumes a Core, the compiled module's sites and source lines
-// and the program arguments; PgasRuntime extends it with memory, synchronisation and collectives.
+// numbers and the clock, output (held until the next checkpoint in a program that takes them).
+// Consumes a Core, the compiled module's sites and source lines and the program arguments;
+// PgasRuntime extends it with memory, synchronisation, collectives and checkpoints.
 
 import type { CoarrayHandle, DataElem, Rect, SharedHandle } from "./abi.js";
 import { checkRect, rectCount, sameShape, type RectProblem } from "../core/layout-math.js";
@@ -22,6 +23,12 @@ export abstract class RuntimeBase {
   protected readonly size: number;
   private readonly rng: Xoshiro128;
   private readonly clockOrigin = performance.timeOrigin / 1000;
+  /**
+   * In a program with `checkpoint` statements, the lines printed since the last checkpoint: they
+   * go out when the next one is committed or when the image ends, so a restart never prints a
+   * line twice (docs/checkpoint.md). null otherwise: print writes at once.
+   */
+  private held: string[] | null = null;
 
   constructor(
     protected readonly core: Core,
@@ -43,6 +50,7 @@ export abstract class RuntimeBase {
 
   errorStop(value: number | string | null, _site: number): never {
     const status = typeof value === "number" ? value | 0 : 1;
+    this.flushOutput();
     if (this.core.beginAbort(status)) {
       if (typeof value === "string") this.core.writeErr(`image ${this.rank}: ERROR STOP ${value}\n`, true);
       this.core.finishAbort();
@@ -56,6 +64,7 @@ export abstract class RuntimeBase {
 
   /** Prints the runtime error (first error of the job only), aborts every image, unwinds. */
   report(message: string, position: readonly number[] | undefined): never {
+    this.flushOutput();
     if (this.core.beginAbort(1)) {
       const file = this.program.sourceFile;
       const where = position ? `${file}:${position[0]}:${position[1]}` : file;
@@ -157,6 +166,12 @@ export abstract class RuntimeBase {
   seed(k: number): void {
     this.rng.reseed(k, this.rank);
   }
+  protected randomState(): number[] {
+    return this.rng.state();
+  }
+  protected setRandomState(state: readonly number[]): void {
+    this.rng.setState(state);
+  }
   wtime(): number {
     return this.clockOrigin + performance.now() / 1000;
   }
@@ -191,7 +206,20 @@ export abstract class RuntimeBase {
   // --- output -----------------------------------------------------------------------------------
 
   print(text: string): void {
-    this.core.writeOut(this.label ? `${this.rank}: ${text}\n` : `${text}\n`);
+    const line = this.label ? `${this.rank}: ${text}\n` : `${text}\n`;
+    if (this.held !== null) this.held.push(line);
+    else this.core.writeOut(line);
+  }
+  /** From now on lines are held until flushOutput (a program with checkpoints). */
+  protected holdOutput(): void {
+    this.held ??= [];
+  }
+  /** Writes the held lines (a checkpoint was committed, or the image ends). */
+  flushOutput(): void {
+    if (this.held === null || this.held.length === 0) return;
+    const text = this.held.join("");
+    this.held.length = 0;
+    this.core.writeOut(text);
   }
   str(value: number | boolean, kind: DataElem): string {
     return formatValue(value, kind);

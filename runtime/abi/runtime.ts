@@ -4,18 +4,21 @@
 // module's source map data (sourceFile, sourceLines, sites) and the program arguments; produces
 // the ABI.
 // Parts of images on this node are typed arrays (direct access); parts on other nodes are null
-// and every access to them goes through the Core's remote operations.
+// and every access to them goes through the Core's remote operations. Checkpoints and restarts
+// are checkpoint/image-checkpoint.ts's, enabled for a program that has `checkpoint` statements.
 
 import {
   ABI_VERSION,
   type AllocElem,
   type AtomicOp,
+  type CheckpointValue,
   type CoarrayHandle,
   type DataElem,
   type Handle,
   type LayoutSpec,
   type Rect,
   type ReduceOp,
+  type ResumeState,
   type Runtime,
   type SharedHandle,
   type TypedArray,
@@ -40,6 +43,8 @@ import { postEvent, waitEvent } from "../extended/events.js";
 import { SyncImages } from "../extended/sync-images.js";
 import { CoarrayImpl, SharedImpl, elementBytes, partHoldingRun, storageOf, viewOf, type Part } from "./handles.js";
 import { RuntimeBase, type ProgramInfo } from "./runtime-base.js";
+import { ImageCheckpoint } from "../checkpoint/image-checkpoint.js";
+import type { CheckpointSettings } from "../checkpoint/storage.js";
 import {
   blockSizeOf,
   copyRect,
@@ -63,6 +68,8 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
   private readonly syncer: SyncImages;
   private readonly critical: Critical;
   private readonly collectives: Collectives;
+  /** Present in a program with `checkpoint` statements (enableCheckpoints). */
+  private ckpt: ImageCheckpoint | null = null;
 
   constructor(core: Core, program: ProgramInfo, args: readonly string[], label: boolean) {
     super(core, program, args, label);
@@ -70,6 +77,18 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
     this.syncer = new SyncImages(core);
     this.critical = new Critical(core);
     this.collectives = new Collectives(core, this.barrier);
+  }
+
+  /** The program has `checkpoint` statements: hold its output, track allocations, save and restore. */
+  enableCheckpoints(settings: CheckpointSettings): void {
+    this.holdOutput();
+    this.ckpt = new ImageCheckpoint(settings, this.core, this.program, {
+      barrier: () => this.barrier.wait(),
+      minOverImages: (value) => this.collectives.reduce("co_min", value, combiners.int.min, -1, (m) => this.report(m, undefined)),
+      randomState: () => this.randomState(),
+      setRandomState: (state) => this.setRandomState(state),
+      flushOutput: () => this.flushOutput(),
+    });
   }
 
   // --- images -----------------------------------------------------------------------------------
@@ -85,17 +104,22 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
 
   coarray(name: string, elem: AllocElem, dims: number[], site: number): CoarrayHandle {
     this.core.statement(WaitKind.ALLOCATION, site, 0, 0);
+    const saved = this.ckpt?.savedAllocation("coarray", name, elem, this.failer(site));
+    if (saved) dims = saved.dims;
     const length = this.checkedLength(name, dims, site);
     const exchange = this.core.exchangeSegment(name, length * elementBytes(elem), length);
     if (!exchange.ok) this.fail(`allocating '${name}': ${exchange.message}`, site);
     const parts = exchange.buffers.map((buffer) => viewOf(elem, buffer));
     const handle = new CoarrayImpl(name, elem, [...dims], length, parts[this.rank]!, parts, exchange.id);
+    this.ckpt?.allocated("coarray", name, elem, dims, 1, handle.local);
     this.syncAfterAllocation(name, site);
     return handle;
   }
 
   shared(name: string, elem: DataElem, dims: number[], layout: LayoutSpec, site: number): SharedHandle {
     this.core.statement(WaitKind.ALLOCATION, site, 0, 0);
+    const saved = this.ckpt?.savedAllocation("shared", name, elem, this.failer(site));
+    if (saved) [dims, layout] = [saved.dims, saved.blockSize];
     const length = this.checkedLength(name, dims, site);
     if (typeof layout === "number" && !(Number.isInteger(layout) && layout >= 1)) {
       this.fail(`the block size of '${name}' must be at least 1, not ${layout}`, site);
@@ -106,6 +130,7 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
     if (!exchange.ok) this.fail(`allocating '${name}': ${exchange.message}`, site);
     const parts = exchange.buffers.map((buffer) => viewOf(elem, buffer));
     const handle = new SharedImpl(name, elem, [...dims], length, blockSize, parts[this.rank]!, parts, exchange.id, this.size);
+    this.ckpt?.allocated("shared", name, elem, dims, blockSize, handle.local);
     this.syncAfterAllocation(name, site);
     return handle;
   }
@@ -373,6 +398,23 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
     if (h.elem !== kind) this.fail(`'${h.name}' is not a ${kind}`, site);
     const part = this.partFor(h as CoarrayImpl, image, site);
     return part !== null ? localWord(part as Int32Array, 0) : remoteWord(this.core, (h as CoarrayImpl).segment, image, 0);
+  }
+
+  // --- checkpoint and restart (checkpoint/image-checkpoint.ts) ---------------------------------
+
+  resumeState(): ResumeState | null {
+    return this.ckpt?.resumeState() ?? null;
+  }
+  checkpoint(id: number, vars: Record<string, CheckpointValue>, site: number): void {
+    this.core.statement(WaitKind.CHECKPOINT, site, id, 0);
+    (this.ckpt ?? this.noCheckpoints(site)).checkpoint(id, vars, this.failer(site));
+  }
+  resumeAt(id: number, site: number): void {
+    this.core.statement(WaitKind.CHECKPOINT, site, id, 0);
+    (this.ckpt ?? this.noCheckpoints(site)).resumeAt(id, this.failer(site));
+  }
+  private noCheckpoints(site: number): never {
+    this.fail("internal error: a checkpoint in a module that exports no checkpoints", site);
   }
 
   // --- atomics ----------------------------------------------------------------------------------

@@ -56,6 +56,8 @@ export const WaitKind = {
   ALLOCATION: 6,
   /** co_sum & co: STMT_ARG is a CollectiveCode. */
   COLLECTIVE: 7,
+  /** `checkpoint` (taken or resumed at); STMT_ARG: the statement id. */
+  CHECKPOINT: 8,
 } as const;
 export const SYNC_IMAGES_STAR = -1;
 export const SYNC_IMAGES_LIST = -2;

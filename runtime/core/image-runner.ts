@@ -1,12 +1,18 @@
 // Runs one image's program on a Core (any conduit): loads the compiled program module, runs its
 // `main(rt)` synchronously and turns every way it can end into stop / abort for the node's main
-// thread. Consumes the image's workerData and its Core; used by every conduit's worker entry.
+// thread; a program with `checkpoint` statements gets its checkpoint settings and has its held
+// output written when it ends. Consumes the image's workerData and its Core; used by every
+// conduit's worker entry.
 
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { MessagePort } from "node:worker_threads";
 import { ABI_VERSION } from "../abi/abi.js";
 import { PgasRuntime } from "../abi/runtime.js";
+import type { ProgramInfo } from "../abi/runtime-base.js";
+import { defaultCheckpointDir, type CheckpointSettings } from "../checkpoint/storage.js";
+import { ObservedRuntime } from "../observe/observed-runtime.js";
+import { ImageRecorder } from "../observe/recorder.js";
 import type { SharedMemoryCore } from "./shared-memory-core.js";
 import { IMAGE_STACK_TRACE_LIMIT, describeUncaught } from "./uncaught.js";
 
@@ -20,6 +26,10 @@ export interface ImageWorkerData {
   label: boolean;
   stdoutFd: number;
   stderrFd: number;
+  /** Present in an observed run (--profile, --trace): what to record. */
+  observe?: { tracing: boolean; eventsPerImage?: number };
+  /** Where checkpoints go and whether this run restarts (default: NAME.ckpt beside the module, fresh). */
+  checkpoint?: CheckpointSettings;
 }
 
 interface ProgramModule {
@@ -27,6 +37,7 @@ interface ProgramModule {
   sourceFile?: string;
   sourceLines?: string[];
   sites?: number[][];
+  checkpoints?: number;
   main?: (rt: PgasRuntime) => void;
 }
 
@@ -52,15 +63,18 @@ export async function runImage(data: ImageWorkerData, core: SharedMemoryCore): P
     loadFailure(`the program was compiled for runtime ABI ${String(program.abiVersion)}, this runtime has ABI ${ABI_VERSION}; rebuild it`);
     return;
   }
-  const rt = new PgasRuntime(
-    core,
-    { sourceFile: program.sourceFile ?? "program", sourceLines: program.sourceLines ?? [], sites: program.sites ?? [] },
-    data.args,
-    data.label,
-  );
+  const info: ProgramInfo = { sourceFile: program.sourceFile ?? "program", sourceLines: program.sourceLines ?? [], sites: program.sites ?? [] };
+  // Observed runs only: an unobserved run's runtime has no recording in it at all.
+  if (data.observe) ImageRecorder.warmUp(data.size);
+  const recorder = data.observe ? new ImageRecorder(data.rank, data.size, data.observe.tracing, data.observe.eventsPerImage) : null;
+  const rt = recorder ? new ObservedRuntime(core, info, data.args, data.label, recorder) : new PgasRuntime(core, info, data.args, data.label);
+  if ((program.checkpoints ?? 0) > 0) {
+    rt.enableCheckpoints(data.checkpoint ?? { dir: defaultCheckpointDir(fileURLToPath(data.programUrl)), restart: "no" });
+  }
   Error.stackTraceLimit = IMAGE_STACK_TRACE_LIMIT;
   try {
     program.main(rt);
+    rt.flushOutput();
   } catch (error) {
     if (isSignal(error, "abort")) return;
     if (!isSignal(error, "stop")) {
@@ -73,10 +87,29 @@ export async function runImage(data: ImageWorkerData, core: SharedMemoryCore): P
       }
       return;
     }
+    // `stop`: the lines held since the last checkpoint go out before the image counts as stopped.
+    try {
+      rt.flushOutput();
+    } catch {
+      return; // the job is aborting (or the output's reader has gone)
+    }
+  } finally {
+    // Before the image counts as stopped: the node gathers records once every image has ended.
+    if (recorder) postRecord(data.port, recorder);
   }
   // Ended normally (end of program or `stop`): the memory stays mapped by the other images; the
   // launcher waits for every image, which is the end-of-program synchronisation.
   core.markStopped();
+}
+
+function postRecord(port: MessagePort, recorder: ImageRecorder): void {
+  const record = recorder.finish();
+  try {
+    const buffers = [record.events, record.syncs, record.matrixBytes, record.matrixOps].map((array) => array.buffer as ArrayBuffer);
+    port.postMessage({ t: "observed", record }, buffers);
+  } catch {
+    // the node is already gone: nothing to tell
+  }
 }
 
 function readProgram(url: string): string {

@@ -6,6 +6,7 @@ import { writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import type { Rect, TypedArray } from "../abi/abi.js";
+import type { ImageRecord } from "../observe/recorder.js";
 import {
   AbortSignal,
   Ctl,
@@ -22,7 +23,8 @@ import { Global, ctlIndex, imageWords, ringDoorbell, ringParkedOn } from "./cont
 /** Messages between an image thread and its node's main thread. */
 export type ToMain =
   | { t: "alloc"; seq: number; name: string; sab: SharedArrayBuffer; agree: number; mirror: boolean }
-  | { t: "abort" };
+  | { t: "abort" }
+  | { t: "observed"; record: ImageRecord };
 export type FromMain =
   | { t: "alloc"; seq: number; buffers: SharedArrayBuffer[]; id: number }
   | { t: "allocError"; seq: number; message: string };

@@ -5,6 +5,8 @@
 import { isLoopbackHost } from "./hostfile.js";
 import { expandHostlist } from "./hostlist.js";
 import type { NodeConfig, TlsFiles, TlsPem } from "../node/node-config.js";
+import type { ObserveOptions } from "../observe/outputs.js";
+import { defaultCheckpointDir, type CheckpointSettings, type RestartMode } from "../checkpoint/storage.js";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 export type BootstrapKind = "generic" | "slurm" | "kubernetes";
@@ -32,6 +34,15 @@ export const Var = {
   label: "PGASC_LABEL",
   timeout: "PGASC_TIMEOUT",
   deadlockTimeout: "PGASC_DEADLOCK_TIMEOUT",
+  /** 1: print the profile table at the end (`pgasc run --profile`). */
+  profile: "PGASC_PROFILE",
+  /** Write the trace here (`pgasc run --trace FILE`, made absolute), and how many events per image. */
+  trace: "PGASC_TRACE",
+  traceEvents: "PGASC_TRACE_EVENTS",
+  /** The checkpoint directory (`--checkpoint-dir`, default NAME.ckpt beside the program). */
+  checkpointDir: "PGASC_CHECKPOINT_DIR",
+  /** 1: restart from the last complete checkpoint (`--restart`); auto: if there is one (`--restart-on-failure`). */
+  restart: "PGASC_RESTART",
   k8sJob: "PGASC_K8S_JOB",
   k8sService: "PGASC_K8S_SERVICE",
   /** Process behaviour, set by `pgasc run` for the node processes it starts (not NodeConfig). */
@@ -172,6 +183,10 @@ export function nodeConfigFromEnvironment(env: Environment, overrides: NodeOverr
   };
   const deadlockTimeout = overrides.deadlockTimeoutSeconds ?? optionalSeconds(env, Var.deadlockTimeout, true);
   if (deadlockTimeout !== undefined) config.deadlockTimeoutSeconds = deadlockTimeout;
+  const observe = observeOptions(env);
+  if (observe) config.observe = observe;
+  const checkpoint = checkpointSettings(env, program);
+  if (checkpoint) config.checkpoint = checkpoint;
   if (overrides.tlsPem) {
     config.tlsPem = overrides.tlsPem;
   } else {
@@ -200,6 +215,13 @@ export function environmentForNode(config: NodeConfig, options: { withToken: boo
   if (config.label) env[Var.label] = "1";
   if (config.timeoutSeconds !== undefined) env[Var.timeout] = String(config.timeoutSeconds);
   if (config.deadlockTimeoutSeconds !== undefined) env[Var.deadlockTimeout] = String(config.deadlockTimeoutSeconds);
+  if (config.observe?.profile) env[Var.profile] = "1";
+  if (config.observe?.tracePath !== undefined) env[Var.trace] = config.observe.tracePath;
+  if (config.observe?.eventsPerImage !== undefined) env[Var.traceEvents] = String(config.observe.eventsPerImage);
+  if (config.checkpoint) {
+    env[Var.checkpointDir] = config.checkpoint.dir;
+    if (config.checkpoint.restart !== "no") env[Var.restart] = config.checkpoint.restart === "yes" ? "1" : "auto";
+  }
   if (config.tls) {
     env[Var.tlsCert] = config.tls.cert;
     env[Var.tlsKey] = config.tls.key;
@@ -207,6 +229,33 @@ export function environmentForNode(config: NodeConfig, options: { withToken: boo
   }
   if (options.withToken) env[Var.token] = config.token;
   return env;
+}
+
+/** PGASC_PROFILE, PGASC_TRACE and PGASC_TRACE_EVENTS as observe options; undefined when neither is asked for. */
+function observeOptions(env: Environment): ObserveOptions | undefined {
+  const profile = flag(env, Var.profile);
+  const tracePath = env[Var.trace] || undefined;
+  if (!profile && tracePath === undefined) return undefined;
+  const observe: ObserveOptions = { profile };
+  if (tracePath !== undefined) observe.tracePath = tracePath;
+  const events = env[Var.traceEvents];
+  if (events !== undefined && events !== "") {
+    const n = Number(events);
+    if (!(Number.isInteger(n) && n >= 1)) throw new BootstrapError(`${Var.traceEvents}=${events}: expected a whole number of at least 1`);
+    observe.eventsPerImage = n;
+  }
+  return observe;
+}
+
+/** PGASC_CHECKPOINT_DIR and PGASC_RESTART; undefined when neither is set (the node's defaults apply). */
+function checkpointSettings(env: Environment, program: string): CheckpointSettings | undefined {
+  const dir = env[Var.checkpointDir];
+  const text = env[Var.restart];
+  if (!present(env, Var.checkpointDir) && !present(env, Var.restart)) return undefined;
+  const modes: Record<string, RestartMode> = { "0": "no", no: "no", false: "no", "1": "yes", yes: "yes", true: "yes", auto: "auto" };
+  const restart = text === undefined || text === "" ? "no" : modes[text];
+  if (restart === undefined) throw new BootstrapError(`${Var.restart}=${text}: expected 1 (restart from the last checkpoint), auto or 0`);
+  return { dir: dir || defaultCheckpointDir(program), restart };
 }
 
 /** `host:port`, with brackets around an IPv6 address. */

@@ -7,6 +7,8 @@ import { addressOf, isLoopbackHost, type HostEntry } from "./hostfile.js";
 import { tooManyImagesHere, type MachineLimits } from "./image-limits.js";
 import { imagesOfNode } from "../core/placement.js";
 import type { NodeConfig, TlsFiles } from "../node/node-config.js";
+import type { ObserveOptions } from "../observe/outputs.js";
+import type { CheckpointSettings } from "../checkpoint/storage.js";
 import { quoteCommand, quoteWord } from "./shell-words.js";
 
 export class PlanError extends Error {}
@@ -28,6 +30,9 @@ export interface JobRequest {
   label: boolean;
   timeoutSeconds?: number;
   deadlockTimeoutSeconds?: number;
+  observe?: ObserveOptions;
+  /** Where the nodes write checkpoints and whether they restart (PGASC_CHECKPOINT_DIR, PGASC_RESTART). */
+  checkpoint?: CheckpointSettings;
   tls?: TlsFiles;
   /** Across hosts without TLS: `--insecure` accepts clear text; else the launcher makes TLS material. */
   insecure?: boolean;
@@ -140,6 +145,8 @@ export function planJob(request: JobRequest): JobPlan {
       timeoutSeconds: request.timeoutSeconds,
       deadlockTimeoutSeconds: request.deadlockTimeoutSeconds,
     };
+    if (request.observe) config.observe = request.observe;
+    if (request.checkpoint) config.checkpoint = { ...request.checkpoint };
     if (request.tls) config.tls = request.tls;
     // The job's own variables win over the user's -x (PGASC_NODE_INDEX=... must not break a node).
     const env = { ...request.exported, ...environmentForNode(config, { withToken: false }), ...LAUNCHED_NODE_VARIABLES, ...security };

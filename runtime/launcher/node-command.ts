@@ -65,6 +65,7 @@ export async function runNodeCommand(overrides: NodeOverrides, env: Environment 
     throw e;
   }
   config.program = resolve(config.program);
+  if (config.checkpoint) config.checkpoint.dir = resolve(config.checkpoint.dir);
   if (!existsSync(config.program) || statSync(config.program).isDirectory()) {
     throw new NodeSetupError(`pgasc node: ${config.program}: no such compiled program (build it first: pgasc build FILE.pgas -o OUT.mjs)`);
   }

@@ -1,16 +1,20 @@
 // `pgasc run` across node processes: turns the run options (--nodes, -H/--hostfile, --rsh, TLS,
-// --show) into a JobPlan, then either prints its commands or supervises the job. Consumes the
-// options; produces the exit status, or throws LauncherError (one line for the user).
+// --show, checkpoints) into a JobPlan, then either prints its commands or supervises the job, and
+// runs it again after a lost node with --restart-on-failure. Consumes the options; produces the
+// exit status, or throws LauncherError (one line for the user).
 
 import { randomBytes, randomInt } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:net";
+import type { ObserveOptions } from "../observe/outputs.js";
 import { HostSpecError, addressOf, isLoopbackHost, parseHostList, parseHostfile, type HostEntry } from "./hostfile.js";
 import { thisMachine } from "./image-limits.js";
 import { PlanError, planJob, showCommand, type JobPlan } from "./job-plan.js";
 import { tlsPemToLines, type TlsFiles } from "../node/node-config.js";
 import { writeAllSync } from "./output-lines.js";
 import { superviseJob } from "./run-nodes.js";
+import { CheckpointOptionError, checkpointForLaunch, runWithRestarts, type JobOutcome, type LaunchCheckpoint } from "./restarts.js";
+import type { CheckpointSettings } from "../checkpoint/storage.js";
 import { ShellWordsError, splitWords } from "./shell-words.js";
 
 export class LauncherError extends Error {
@@ -33,6 +37,11 @@ export interface MultiNodeOptions {
   label: boolean;
   timeoutSeconds?: number;
   deadlockTimeoutSeconds?: number;
+  observe?: ObserveOptions;
+  /** The checkpoint directory (absolute) and `--restart`. */
+  checkpoint?: { dir: string; restart: boolean };
+  /** `--restart-on-failure K`. */
+  restartOnFailure?: number;
   tlsCert?: string;
   tlsKey?: string;
   tlsCa?: string;
@@ -61,20 +70,41 @@ const REMOTE_PORT_END = 32000;
 
 /** Checks everything that does not need the program built: call it before building. */
 export function checkLaunchOptions(opts: MultiNodeOptions): void {
-  plan(opts, 1);
+  plan(opts, 1, undefined);
 }
 
 export async function runMultiNode(opts: MultiNodeOptions): Promise<number> {
   const hosts = readHosts(opts);
   const local = hosts === undefined || hosts.entries.every((e) => isLoopbackHost(addressOf(e.host)));
-  const rendezvousPort = local ? await freeLoopbackPort() : randomInt(REMOTE_PORT_FIRST, REMOTE_PORT_END);
-  const jobPlan = plan(opts, rendezvousPort);
-
+  const port = () => (local ? freeLoopbackPort() : Promise.resolve(randomInt(REMOTE_PORT_FIRST, REMOTE_PORT_END)));
+  const checkpoint = await launchCheckpoint(opts, plan(opts, 1, undefined));
   if (opts.show) {
-    const text = jobPlan.nodes.map((n) => showCommand(n) + "\n").join("");
-    writeAllSync(opts.stdoutFd ?? 1, Buffer.from(text));
+    const jobPlan = plan(opts, await port(), checkpoint?.settings);
+    writeAllSync(opts.stdoutFd ?? 1, Buffer.from(jobPlan.nodes.map((n) => showCommand(n) + "\n").join("")));
     return 0;
   }
+  const say = (line: string) => writeAllSync(opts.stderrFd ?? 2, Buffer.from(line + "\n"));
+  return runWithRestarts(opts.restartOnFailure ?? 0, checkpoint, say, async (mode) => {
+    // Every attempt is a job of its own: a fresh rendezvous port and token.
+    const settings: CheckpointSettings | undefined = checkpoint && { dir: checkpoint.settings.dir, restart: mode };
+    return superviseAttempt(plan(opts, await port(), settings), opts);
+  });
+}
+
+/** The program's checkpoints, with --restart checked where the launcher sees what the nodes write. */
+async function launchCheckpoint(opts: MultiNodeOptions, jobPlan: JobPlan): Promise<LaunchCheckpoint | undefined> {
+  if (opts.checkpoint === undefined) return undefined;
+  try {
+    // All nodes on this host write the directory the launcher sees. Across hosts it cannot tell a
+    // shared file system from directories of each host: the nodes' images check then.
+    return await checkpointForLaunch({ module: opts.program, ...opts.checkpoint, images: jobPlan.images, visible: jobPlan.local, check: !opts.show });
+  } catch (e) {
+    if (e instanceof CheckpointOptionError) throw new LauncherError(e.message, e.status);
+    throw e;
+  }
+}
+
+async function superviseAttempt(jobPlan: JobPlan, opts: MultiNodeOptions): Promise<JobOutcome> {
   // A fresh secret per job: nodes refuse every call that does not carry it.
   const token = randomBytes(32).toString("hex");
   let tlsLines: string[] | undefined;
@@ -93,7 +123,7 @@ export async function runMultiNode(opts: MultiNodeOptions): Promise<number> {
 }
 
 /** Reads the hosts, checks the options and plans the job; every problem is a LauncherError. */
-function plan(opts: MultiNodeOptions, rendezvousPort: number): JobPlan {
+function plan(opts: MultiNodeOptions, rendezvousPort: number, checkpoint: CheckpointSettings | undefined): JobPlan {
   const hosts = readHosts(opts);
   const tls = tlsOf(opts);
   const rsh = rshWords(opts);
@@ -119,6 +149,8 @@ function plan(opts: MultiNodeOptions, rendezvousPort: number): JobPlan {
       label: opts.label,
       timeoutSeconds: opts.timeoutSeconds,
       deadlockTimeoutSeconds: opts.deadlockTimeoutSeconds,
+      observe: opts.observe,
+      checkpoint,
       tls,
       insecure: opts.insecure,
       oversubscribe: opts.oversubscribe,

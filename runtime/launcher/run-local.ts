@@ -2,7 +2,9 @@
 // process). Consumes the path of the compiled .mjs/.js module and the run options; produces the
 // exit status (0 normal, the `error stop` code, 1 for a runtime error or a deadlock, 124 after a timeout).
 
+import type { CheckpointSettings } from "../checkpoint/storage.js";
 import { runEngine } from "../node/engine.js";
+import type { ObserveOptions } from "../observe/outputs.js";
 import { programUrl } from "../support/program-url.js";
 import { InProcessHub } from "../transport/in-process.js";
 
@@ -21,6 +23,10 @@ export interface RunLocalOptions {
   timeoutSeconds?: number;
   /** End the job when no image made progress this long (default 30; 0: no watchdog); see docs/architecture-runtime.md. */
   deadlockTimeoutSeconds?: number;
+  /** `--profile` / `--trace FILE`. */
+  observe?: ObserveOptions;
+  /** `--checkpoint-dir`, `--restart` (docs/checkpoint.md); absent: NAME.ckpt beside the module, fresh. */
+  checkpoint?: CheckpointSettings;
   /** File descriptors for program output and error messages (default 1 and 2; tests pass files). */
   stdoutFd?: number;
   stderrFd?: number;
@@ -47,6 +53,8 @@ export async function runLocal(opts: RunLocalOptions): Promise<number> {
       workerUrl: new URL("../core/shared-memory-worker.js", import.meta.url),
       launcherReadsStderr: false,
       watchStdin: false,
+      observe: opts.observe,
+      checkpoint: opts.checkpoint,
     },
     new InProcessHub(1).factory(0),
   );

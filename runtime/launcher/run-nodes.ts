@@ -1,12 +1,14 @@
 // The multi-node supervisor of `pgasc run --nodes/--hosts/--hostfile`: starts every node process
 // of a JobPlan, hands each its token (and TLS material) on stdin, forwards their output line by
-// line, watches for failures and signals, and tears everything down. Produces the job's exit status.
+// line, watches for failures and signals, and tears everything down. Produces the job's exit status,
+// and which node was lost if one died under the job (restarts.ts decides whether to run it again).
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { describeImages, describeLost, type JobPlan, type NodeLaunch } from "./job-plan.js";
 import { describeKill } from "./killed.js";
 import { NODE_HUNG_LINE, nodeHungLine } from "../node/node-config.js";
 import { LineSplitter, OutputClosedError, linesOf, writeAllSync } from "./output-lines.js";
+import type { JobOutcome } from "./restarts.js";
 
 /** The line a node writes on stderr once the node program runs (PGASC_READY_LINE=1). */
 export const READY_LINE = "pgasc:node-ready";
@@ -60,15 +62,17 @@ interface NodeState {
   stderr: LineSplitter;
 }
 
-export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise<number> {
+export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise<JobOutcome> {
   const stdoutFd = options.stdoutFd ?? 1;
   const stderrFd = options.stderrFd ?? 2;
   const timers: NodeJS.Timeout[] = [];
   let finishing = false;
   let status: number | undefined;
   let outputClosed = false;
-  let resolveJob!: (status: number) => void;
-  const done = new Promise<number>((r) => (resolveJob = r));
+  /** The first node that died under the job (not one we stopped). */
+  let lost: JobOutcome["lost"];
+  let resolveJob!: (outcome: JobOutcome) => void;
+  const done = new Promise<JobOutcome>((r) => (resolveJob = r));
 
   const say = (line: string) => {
     try {
@@ -144,6 +148,7 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
     const target = nodes[index];
     if (target === undefined || target.exited || target.hung) return;
     target.hung = true;
+    lost ??= { what: `node ${index}`, why: "stopped responding" };
     signalGroup(target, "SIGKILL");
   }
 
@@ -202,7 +207,9 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
       if (!node.groupCleared) signalGroup(node, "SIGKILL");
       node.child?.stdin?.destroy();
     }
-    resolveJob(status ?? 0);
+    const final = status ?? 0;
+    // Only a job that failed because a node died is worth running again.
+    resolveJob(final === Status.failed && lost !== undefined ? { status: final, lost } : { status: final });
   }
 
   function onExit(node: NodeState, code: number | null, signal: NodeJS.Signals | null): void {
@@ -223,6 +230,7 @@ export function superviseJob(plan: JobPlan, options: SupervisorOptions): Promise
       return;
     }
     if (signal !== null) {
+      lost ??= { what: `node ${node.launch.index}`, why: `killed by ${signal}` };
       say(`pgasc: ${describeKill(where(node), signal, describeLost(node.launch.images))}`);
       fail(Status.failed);
       return;

@@ -2,6 +2,9 @@
 // launcher (runtime/launcher/run-local.ts) or a conduit's node program from a NodeConfig
 // (conduits/grpc/node-main.ts). Pure data, and the exit status of a timeout.
 
+import type { CheckpointSettings } from "../checkpoint/storage.js";
+import type { ObserveOptions } from "../observe/outputs.js";
+
 /** Exit status of a job ended by --timeout (as coreutils' `timeout`). */
 export const TIMEOUT_STATUS = 124;
 
@@ -30,4 +33,8 @@ export interface EngineOptions {
   launcherReadsStderr: boolean;
   /** With PGASC_EXIT_ON_STDIN_EOF=1 the launcher holds our stdin: its end means the launcher is gone. */
   watchStdin: boolean;
+  /** `--profile` / `--trace FILE`: record what the images do (node/observation.ts); absent: not observed. */
+  observe?: ObserveOptions;
+  /** The checkpoint directory and whether this run restarts from it (docs/checkpoint.md); absent: NAME.ckpt beside the module, fresh. */
+  checkpoint?: CheckpointSettings;
 }

@@ -6,6 +6,7 @@
 // produces the job's exit status.
 
 import { writeSync } from "node:fs";
+import { discardManifest } from "../checkpoint/storage.js";
 import { Global, createControlBlock } from "../core/control-block.js";
 import { imagesOfNode } from "../core/placement.js";
 import type { RemoteToMain } from "../core/reply-slot.js";
@@ -17,6 +18,7 @@ import { Allocations } from "./allocation.js";
 import { NodeBarrier } from "./barrier.js";
 import { TIMEOUT_STATUS, type EngineOptions } from "./engine-options.js";
 import { NodeGather } from "./gather.js";
+import { NodeObservation } from "./observation.js";
 import { LocalImages } from "./local-images.js";
 import { ReplyGuard } from "./reply-guard.js";
 import { ReplySlots } from "./replies.js";
@@ -24,6 +26,9 @@ import { serveFrame, type ServerHost } from "./rma-server.js";
 import { Segments } from "./segments.js";
 import { NodeWatch } from "./watch.js";
 import type { ImageWatch } from "./watchdog.js";
+
+/** In an observed run that fails, how long woken images may take to end by themselves. */
+const OBSERVED_UNWIND_MS = 1000;
 
 /** Runs one node's images until the job ends; returns the job's exit status. */
 export function runEngine(opts: EngineOptions, transport: TransportFactory): Promise<number> {
@@ -45,6 +50,8 @@ export class NodeEngine implements ServerHost {
   readonly gather: NodeGather;
   private readonly allocations: Allocations;
   private readonly watch: NodeWatch;
+  /** Present when the run is observed (--profile, --trace). */
+  private readonly observation: NodeObservation | null;
 
   private terminating = false;
   private ending = false;
@@ -95,6 +102,9 @@ export class NodeEngine implements ServerHost {
       announceStop: (image, epoch) => this.broadcastOps((w) => w.stopped(image, epoch)),
       checkEnd: () => this.checkEnd(),
     });
+    this.observation = opts.observe
+      ? new NodeObservation(opts.observe, this.me, this.nodeCount, this.images, opts.programUrl, this.local, this.gather, this.transport, (text) => this.writeErr(text))
+      : null;
     this.watch = new NodeWatch({
       me: this.me,
       nodeCount: this.nodeCount,
@@ -128,6 +138,9 @@ export class NodeEngine implements ServerHost {
       return 1;
     }
     const jobDone = new Promise<number>((resolve) => (this.resolveJob = resolve));
+    // A fresh run: an earlier run's checkpoint must not pass for one of this run. Before the
+    // transport starts, so before any image of the job runs (and could commit a checkpoint).
+    if (opts.checkpoint?.restart === "no") discardManifest(opts.checkpoint.dir);
     this.watchLauncher();
     // A peer lost (or the launcher gone) during startup ends the job without waiting for the
     // connection timeouts.
@@ -145,6 +158,7 @@ export class NodeEngine implements ServerHost {
     }
     // --timeout counts from here: thousands of threads starting are part of the run.
     this.startTimeout();
+    this.observation?.start();
     this.local.start({
       onMessage: (image, message) => this.onImageMessage(image, message as ToMain | RemoteToMain),
       onError: (image, error) => this.aborts.mainAbort(1, `pgasc: internal error in image ${image}: ${error?.stack ?? String(error)}\n`),
@@ -196,7 +210,9 @@ export class NodeEngine implements ServerHost {
     this.terminating = true;
     this.aborts.waitingForReporters = false;
     this.local.wakeAll();
-    this.local.terminate();
+    // Observed, woken images get a moment to unwind and send their records before the threads end.
+    if (this.observation) this.timers.push(setTimeout(() => this.local.terminate(), OBSERVED_UNWIND_MS));
+    else this.local.terminate();
     // Threads that had already exited send no more exit events.
     if (this.local.allExited()) this.checkEnd();
   }
@@ -212,8 +228,10 @@ export class NodeEngine implements ServerHost {
       return;
     }
     if (this.local.exited.size !== this.local.count) return;
+    if (this.nodeCount > 1 && this.barrier.stoppedImages.size !== this.images) return;
+    // An observed run gathers its records to node 0 (which writes them) before it ends.
+    if (this.observation && !this.observation.done) return this.observation.finish(() => this.checkEnd(), this.nodeCount === 1 ? this.aloneStatus() : 0);
     if (this.nodeCount === 1) return this.finish(this.aloneStatus(), false);
-    if (this.barrier.stoppedImages.size !== this.images) return;
     if (!this.ending) {
       this.ending = true;
       this.broadcastBye(false, 0);
@@ -233,7 +251,9 @@ export class NodeEngine implements ServerHost {
     for (const timer of this.timers) clearTimeout(timer);
     this.local.closePorts();
     if (aborted) this.broadcastBye(true, status);
-    void this.transport.close().then(() => this.resolveJob?.(status));
+    const failed = `the job failed (exit status ${status})${this.nodeCount > 1 ? `: only node ${this.me}'s images are here` : ""}`;
+    const written = aborted && this.observation ? this.observation.writePartial(failed) : Promise.resolve();
+    void written.then(() => this.transport.close()).then(() => this.resolveJob?.(status));
   }
 
   // --- links to the other nodes ------------------------------------------------------------------
@@ -269,6 +289,10 @@ export class NodeEngine implements ServerHost {
     if (!joined && kind === GatherKind.ALLOC) this.allocations.onRemoteStart(seq);
   }
 
+  onPong(node: number, tag: number, clockUs: number): void {
+    this.observation?.clock.onPong(node, tag, clockUs);
+  }
+
   onWatchState(node: number, seq: number, watches: ImageWatch[]): void {
     this.watch.onWatchState(node, seq, watches);
   }
@@ -300,6 +324,9 @@ export class NodeEngine implements ServerHost {
         return;
       case "abort":
         this.aborts.onImageAborted(image);
+        return;
+      case "observed":
+        this.observation?.onRecord(message.record);
         return;
       default:
         return assertNever(message);

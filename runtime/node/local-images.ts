@@ -69,6 +69,8 @@ export class LocalImages {
         nodeEnd: this.end,
         nodeCount: opts.nodeCount,
         link,
+        observe: opts.observe ? { tracing: opts.observe.tracePath !== undefined, eventsPerImage: opts.observe.eventsPerImage } : undefined,
+        checkpoint: opts.checkpoint,
       };
       const worker = new Worker(opts.workerUrl, { workerData: data, transferList: [channel.port2], stdout: false, stderr: false });
       this.workers.push(worker);

@@ -4,6 +4,8 @@
 // of images on nodes is runtime/core/placement.ts.
 
 import { createHash } from "node:crypto";
+import type { CheckpointSettings } from "../checkpoint/storage.js";
+import type { ObserveOptions } from "../observe/outputs.js";
 
 export interface TlsFiles {
   /** PEM files: this node's certificate and key, and the CA that signed every node's certificate. */
@@ -76,4 +78,8 @@ export interface NodeConfig {
   timeoutSeconds?: number;
   /** Deadlock watchdog: seconds without progress before the job ends (default 30; 0: off). */
   deadlockTimeoutSeconds?: number;
+  /** `--profile` / `--trace FILE` (PGASC_PROFILE, PGASC_TRACE). */
+  observe?: ObserveOptions;
+  /** `--checkpoint-dir`, `--restart` (PGASC_CHECKPOINT_DIR, PGASC_RESTART); absent: NAME.ckpt beside the module, fresh. */
+  checkpoint?: CheckpointSettings;
 }

@@ -22,9 +22,11 @@ import {
   decodeRect,
   decodeStopped,
   decodeU32,
+  decodeValue,
   parseFrame,
   type WireOp,
 } from "../transport/wire.js";
+import { nowUs } from "../observe/clock.js";
 import type { Aborts } from "./aborts.js";
 import type { NodeBarrier } from "./barrier.js";
 import type { LocalImages } from "./local-images.js";
@@ -45,6 +47,8 @@ export interface ServerHost {
   readonly transport: Transport;
   /** A GATHER operation for (kind, seq) from another node. */
   onGather(kind: number, seq: number, round: number, blocks: Map<number, Buffer>): void;
+  /** `node` answered this node's PING `tag`; its clock read clockUs. */
+  onPong(node: number, tag: number, clockUs: number): void;
   /** Node 0's watchdog question answered by `node`. */
   onWatchState(node: number, seq: number, watches: ImageWatch[]): void;
   checkEnd(): void;
@@ -147,8 +151,13 @@ const HANDLERS: { readonly [K in keyof typeof Op]: Handler } = {
   DATA: request((op, s) => s.host.replies.deliver(op, s.channel.node)),
   ERROR: request((op, s) => s.host.replies.deliver(op, s.channel.node)),
   PUT_ACK: request((op, s) => s.host.replies.acknowledge(op, s.channel.node)),
-  PING: request((op, s) => s.reply.pong(op.tag)),
-  PONG: request(() => {}),
+  // Clock alignment of observed runs (clock-sync.ts): the answer carries this node's clock.
+  PING: control((op, s) => s.reply.pong(op.tag, nowUs())),
+  PONG: control((op, s, node) => {
+    const clockUs = decodeValue(op);
+    if (clockUs === null) return s.refuse(op, "malformed pong");
+    s.host.onPong(node, op.tag, clockUs);
+  }),
   STOPPED: control((op, s) => {
     const body = decodeStopped(op);
     if (!body || !(body.image < s.host.images) || isLocal(s.host, body.image)) return s.refuse(op, "malformed stop notice");

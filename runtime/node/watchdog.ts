@@ -80,7 +80,7 @@ export function decodeWatches(body: Buffer): ImageWatch[] | null {
   return watches;
 }
 
-const BARRIER_KINDS = new Set<number>([WaitKind.SYNC_ALL, WaitKind.ALLOCATION, WaitKind.COLLECTIVE]);
+const BARRIER_KINDS = new Set<number>([WaitKind.SYNC_ALL, WaitKind.ALLOCATION, WaitKind.COLLECTIVE, WaitKind.CHECKPOINT]);
 
 /**
  * True when the waiting images can certainly never all go on. Only meaningful when no image is
@@ -195,6 +195,8 @@ function statementText(w: ImageWatch, program: ProgramSites, segmentName: (id: n
     }
     case WaitKind.COLLECTIVE:
       return { text: COLLECTIVE_NAMES.get(w.arg) ?? "collective", detail: "" };
+    case WaitKind.CHECKPOINT:
+      return { text: "checkpoint", detail: "" };
     default:
       return { text: "image control statement", detail: "" };
   }

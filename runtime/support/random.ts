@@ -1,6 +1,7 @@
 // Per-image pseudo-random streams for `random()` / `seed(k)` (LANGUAGE.md §5.6).
 // Consumes a seed and the image number; produces reproducible doubles in [0, 1) with 53 random
-// bits from xoshiro128** (state initialised by splitmix32 so nearby seeds give unrelated streams).
+// bits from xoshiro128** (state initialised by splitmix32 so nearby seeds give unrelated streams);
+// the state can be taken and put back (checkpoint and restart).
 
 function splitmix32(state: { s: number }): number {
   state.s = (state.s + 0x9e3779b9) | 0;
@@ -31,6 +32,16 @@ export class Xoshiro128 {
     this.c = splitmix32(mixer) | 0;
     this.d = splitmix32(mixer) | 0;
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+  }
+
+  /** The generator's whole state (what `checkpoint` saves): four 32-bit words. */
+  state(): [number, number, number, number] {
+    return [this.a, this.b, this.c, this.d];
+  }
+
+  /** Puts back a state taken by state(): the stream continues exactly where it was. */
+  setState(state: readonly number[]): void {
+    [this.a, this.b, this.c, this.d] = [state[0]! | 0, state[1]! | 0, state[2]! | 0, state[3]! | 0];
   }
 
   /** The next 32 random bits as an unsigned integer. */

@@ -44,7 +44,8 @@ export const Op = {
 
 const KNOWN_OPS = new Set<number>(Object.values(Op));
 
-export const GatherKind = { BARRIER: 1, ALLOC: 2 } as const;
+/** BARRIER: a barrier between nodes; ALLOC: a collective allocation; OBSERVED: the records of an observed run, at its end. */
+export const GatherKind = { BARRIER: 1, ALLOC: 2, OBSERVED: 3 } as const;
 
 /** A rectangle of elements (abi.ts Rect) as it travels: five i32. */
 export interface WireRect {
@@ -236,8 +237,10 @@ export class OpWriter {
     this.begin(Op.PING, 0, 0, NO_IMAGE, tag);
   }
 
-  pong(tag: number): void {
-    this.begin(Op.PONG, 0, 0, NO_IMAGE, tag);
+  /** `clockUs`: the answering node's clock when it answered (observe/clock.ts). */
+  pong(tag: number, clockUs: number): void {
+    const at = this.begin(Op.PONG, 0, 8, NO_IMAGE, tag);
+    this.buffer.writeDoubleLE(clockUs, at);
   }
 
   private u32s(at: number, ...values: number[]): void {

@@ -123,16 +123,16 @@ export interface RunResult {
 }
 
 /**
- * Runs `node dist/cli/pgasc.js ARGS` in its own process group; on timeout the whole group is
- * killed so that no image process survives a hang.
+ * Runs `node dist/cli/pgasc.js ARGS` in its own process group (`env` added to this process's);
+ * on timeout the whole group is killed so that no image process survives a hang.
  */
-export function runCli(args: string[], timeoutMs: number, cwd = repoRoot): Promise<RunResult> {
+export function runCli(args: string[], timeoutMs: number, cwd = repoRoot, env: Record<string, string> = {}): Promise<RunResult> {
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       cwd,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...env },
     });
     let stdout = "";
     let stderr = "";

@@ -115,6 +115,7 @@ describe("bootstrap: generic variables", () => {
     ["half TLS", generic({ PGASC_TLS_CERT: "c" }), "TLS needs all three"],
     ["bad timeout", generic({ PGASC_TIMEOUT: "-1" }), "PGASC_TIMEOUT=-1 must be a number of seconds above 0"],
     ["bad bootstrap", generic({ PGASC_BOOTSTRAP: "pbs" }), "PGASC_BOOTSTRAP=pbs: expected generic, slurm or kubernetes"],
+    ["bad trace events", generic({ PGASC_TRACE: "/tmp/t.json", PGASC_TRACE_EVENTS: "0" }), "PGASC_TRACE_EVENTS=0: expected a whole number of at least 1"],
   ];
   for (const [what, env, message] of bad) {
     it(`error: ${what}`, () => {
@@ -125,10 +126,22 @@ describe("bootstrap: generic variables", () => {
 
   it("environmentForNode and nodeConfigFromEnvironment are inverses (the launcher's own path)", () => {
     const config = nodeConfigFromEnvironment(
-      generic({ PGASC_LISTEN_HOST: "10.0.0.2", PGASC_ADVERTISE_HOST: "10.0.0.2", PGASC_LABEL: "1", PGASC_TIMEOUT: "5", PGASC_TLS_CERT: "c", PGASC_TLS_KEY: "k", PGASC_TLS_CA: "a" }),
+      generic({
+        PGASC_LISTEN_HOST: "10.0.0.2",
+        PGASC_ADVERTISE_HOST: "10.0.0.2",
+        PGASC_LABEL: "1",
+        PGASC_TIMEOUT: "5",
+        PGASC_TLS_CERT: "c",
+        PGASC_TLS_KEY: "k",
+        PGASC_TLS_CA: "a",
+        PGASC_PROFILE: "1",
+        PGASC_TRACE: "/tmp/run.json",
+        PGASC_TRACE_EVENTS: "100",
+      }),
       { args: [] },
       facts,
     );
+    expect(config.observe).toEqual({ profile: true, tracePath: "/tmp/run.json", eventsPerImage: 100 });
     const env = environmentForNode(config, { withToken: true });
     expect(nodeConfigFromEnvironment({ ...env, PGASC_PROGRAM: config.program }, { args: [] }, facts)).toEqual(config);
     expect(environmentForNode(config, { withToken: false }).PGASC_JOB_TOKEN).toBeUndefined();

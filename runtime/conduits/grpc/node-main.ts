@@ -3,6 +3,7 @@
 // threads (worker.ts → GrpcCore). Consumes a NodeConfig (runtime/node/node-config.ts) and the
 // launcher's PGASC_* contract; produces the job's exit status.
 
+import { defaultCheckpointDir } from "../../checkpoint/storage.js";
 import { runEngine } from "../../node/engine.js";
 import type { NodeConfig } from "../../node/node-config.js";
 import { programUrl } from "../../support/program-url.js";
@@ -20,6 +21,8 @@ export function runNode(config: NodeConfig): Promise<number> {
       label: config.label,
       timeoutSeconds: config.timeoutSeconds,
       deadlockTimeoutSeconds: config.deadlockTimeoutSeconds,
+      observe: config.observe,
+      checkpoint: config.checkpoint ?? { dir: defaultCheckpointDir(config.program), restart: "no" },
       stdoutFd: 1,
       stderrFd: 2,
       token: config.token,
