@@ -93,12 +93,11 @@ describe.skipIf(!cliAvailable())("observing a run", () => {
     expect([1, 3]).toContain(hot.worstImage);
     const flowEnds = json.traceEvents.filter((e) => e.ph === "f" && e.name === "get").map((e) => e.tid);
     expect(new Set(flowEnds)).toEqual(new Set([0, 1, 2, 3]));
-    // The imbalance: image 0 does 9 times the others' work, so it arrives last at most of the
-    // first barrier of each step, where the others wait.
-    const first = s.syncs.filter((sync) => sync.line === 28);
-    expect(first).toHaveLength(STEPS);
-    const lastIsImage0 = first.filter((sync) => sync.arrivals.indexOf(Math.max(...(sync.arrivals as number[]))) === 0).length;
-    expect(lastIsImage0).toBeGreaterThan(STEPS / 2);
+    // The imbalance: image 0 does 9 times the others' work, so it computes longest (which image
+    // arrives last at one barrier depends on the machine's load; this does not).
+    expect(s.syncs.filter((sync) => sync.line === 28)).toHaveLength(STEPS);
+    const compute = s.perImage.map((image) => image.computeUs);
+    expect(compute.indexOf(Math.max(...compute))).toBe(0);
     expect(r.stderr).toMatch(/^pgasc profile: .*on 2 node\(s\)/m);
     expect(profileRows(r.stderr).get("imbalance.pgas:30:26")?.[0]).toBe("get");
   });
