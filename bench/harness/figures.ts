@@ -293,6 +293,22 @@ export function buildCatalogue(options: SuiteOptions): Figure[] {
     }
   }
 
+  // --- notified puts (LANGUAGE.md §7.2): a producer/consumer pipeline, each message a notified
+  // put, against the same pipeline with a put, `sync memory` and `event post` ----------------------
+  for (const nodes of [1, 2]) {
+    // one node: ~3 µs a message, so ten times as many to get past the JIT's warm-up
+    const count = String((nodes === 1 ? 10 : 1) * (quick ? 500 : 2000));
+    const job = (mode: string) => pgasc("notify", 2, [mode, count, "16"], nodes);
+    const where = nodes === 1 ? "one node" : "2 nodes";
+    add({
+      id: `notify_pipeline/${nodes}`, label: `pipeline of 16-float messages, notified puts vs put + sync memory + event post, ${where}`,
+      group: "notified puts", unit: "msgs/s",
+      pgasc: src(nodes === 1 ? job("notify") : crossSide(job("notify")), "pipeline_rate"),
+      peer: { job: job("post"), result: "pipeline_rate" }, peerName: "put + sync memory + event post",
+      goal: { kind: "ratio", min: 1, text: "faster" },
+    });
+  }
+
   // --- the cost of observing a run (issue 14): fine-grained puts, the operation that costs
   // least each, with --trace and --profile against the same run unobserved ----------------------
   for (const nodes of [1, 2]) {

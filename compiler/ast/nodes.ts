@@ -165,6 +165,8 @@ export interface AssignStmt {
   op: AssignOp;
   target: Expr;
   value: Expr;
+  /** `... notify e[p]` (LANGUAGE.md §7.2): the event the put posts on its target image. */
+  notify?: Expr;
   span: Span;
 }
 

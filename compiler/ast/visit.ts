@@ -95,7 +95,7 @@ export function forEachChild<T>(node: Node, visit: (child: Node) => T | undefine
     case "SharedDecl":
       return all([node.name, node.type, node.layout]);
     case "AssignStmt":
-      return all([node.target, node.value]);
+      return all([node.target, node.value, node.notify]);
     case "ExprStmt":
       return one(node.expr);
     case "IfStmt":

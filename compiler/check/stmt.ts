@@ -293,6 +293,7 @@ function fail(_reported: unknown): Type {
 }
 
 function checkAssign(cx: Checker, s: AssignStmt): void {
+  if (s.notify) checkNotify(cx, s, s.notify);
   const target = checkTarget(cx, s.target);
   const value = checkValue(cx, s.value);
   if (target.tag === "error" || value.tag === "error") return;
@@ -313,6 +314,19 @@ function checkAssign(cx: Checker, s: AssignStmt): void {
     const hint = conversionHint(target.tag === "array" ? target.elem : expected, stored.tag === "array" ? stored.elem : found);
     cx.report(Check.assignMismatch, s.value.span, targetText(s.target), expected, found, hint);
   }
+}
+
+/**
+ * `... = ... notify e[p]`: a plain assignment to data of another image (an image selector on the
+ * target), and an event coarray with an image selector. That both name the same image is checked
+ * when it runs.
+ */
+function checkNotify(cx: Checker, s: AssignStmt, event: Expr): void {
+  if (s.op !== "=") cx.report(Check.notifyTarget, s.span, `'${s.op}' reads the target first: write the new value with '='`);
+  else if (s.target.kind !== "Coindex") cx.report(Check.notifyTarget, s.target.span, "its target has no image selector: write the put as c(i)[p] = ...");
+  const found = checkSyncOperand(cx, event, "event");
+  if (found !== null) cx.report(Check.notifyOperand, event.span, found);
+  else if (event.kind !== "Coindex") cx.report(Check.notifyOperand, event.span, "an event without an image selector");
 }
 
 /** Whether control can reach the end of `stmts` (a `while true` without `break` never ends). */

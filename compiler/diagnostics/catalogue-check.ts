@@ -299,4 +299,12 @@ export const Check = {
     (where: string) =>
       `'checkpoint' is not allowed inside ${where}: it may stand only at the top level of the program or in if, for and while blocks there, where every image reaches it in the same order`,
   ),
+  notifyTarget: defineError(
+    "E2056",
+    (problem: string) => `'notify' goes with a put to another image, but ${problem}`,
+  ),
+  notifyOperand: defineError(
+    "E2057",
+    (found: string) => `'notify' takes an event coarray on the put's target image, as in 'notify e[p]', found ${found}`,
+  ),
 };

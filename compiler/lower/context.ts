@@ -2,7 +2,8 @@
 // source-site table (`sites` of the compiled module), temporaries, helper functions used, and the
 // loop stack. Consumes the checked Program; gives LowerContext to every pass.
 
-import type { FnDecl, Program, Span, Symbol } from "../ast/nodes.js";
+import type { Expr, FnDecl, Program, Span, Symbol } from "../ast/nodes.js";
+import { INT } from "../ast/types.js";
 import type { ScalarTag, Type } from "../ast/types.js";
 import { id, member, type JsExpr } from "./lir.js";
 import { mangleSymbols } from "./names.js";
@@ -43,6 +44,8 @@ export class LowerContext {
   /** JS names of top-level scalars that statements may assign: not loop-invariant across calls. */
   readonly topLevelMutable = new Set<string>();
   private tempCounter = 0;
+  /** Symbols the lowering makes for its temporaries (negative ids, see tempName). */
+  private readonly synthetic = new Map<number, Symbol>();
   criticalCount = 0;
   loops: LoopFrame[] = [];
   /** How the program's `checkpoint` statements are saved and resumed (null: it has none). */
@@ -61,7 +64,7 @@ export class LowerContext {
 
   sym(symbolId: number | undefined): Symbol {
     if (symbolId === undefined) throw new Error("internal: unresolved symbol in a checked program");
-    const s = this.symbols[symbolId];
+    const s = symbolId < 0 ? this.synthetic.get(symbolId) : this.symbols[symbolId];
     if (!s) throw new Error(`internal: no symbol ${symbolId}`);
     return s;
   }
@@ -92,6 +95,17 @@ export class LowerContext {
   temp(hint: string): string {
     this.tempCounter += 1;
     return `$${hint}${this.tempCounter}`;
+  }
+
+  /**
+   * An AST name for the int temporary `js`, to stand in the AST for `like` (an expression already
+   * evaluated into `js`), so that lowering that expression again reads the temporary.
+   */
+  tempName(js: string, like: Expr): Expr {
+    const id = -1 - this.synthetic.size;
+    this.synthetic.set(id, { id, name: js, kind: "const", type: INT, topLevel: false, span: like.span });
+    this.reprs.set(id, { kind: "scalar", js, elem: "int" });
+    return { kind: "Name", name: js, symbol: id, span: like.span, type: INT };
   }
 
   useHelper(name: string): string {

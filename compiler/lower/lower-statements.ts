@@ -34,6 +34,7 @@ import { lowerIntrinsic } from "./lower-intrinsics.js";
 import { lowerCall } from "./lower-calls.js";
 import { lowerForall } from "./lower-forall.js";
 import { bodyFacts, isInvariant } from "./invariance.js";
+import { lowerNotifiedPut } from "./lower-notify.js";
 import { holdsCheckpoint, lowerCheckpoint, lowerOnTheWay, resumeCondition, resumeFor, resumeWhile } from "./lower-checkpoints.js";
 import { assertNever } from "../ast/visit.js";
 
@@ -252,6 +253,7 @@ function isArrayTarget(e: Expr): boolean {
 }
 
 function lowerAssign(ctx: LowerContext, s: AssignStmt): JsStmt[] {
+  if (s.notify) return lowerNotifiedPut(ctx, { ...s, notify: s.notify }, (put) => lowerAssign(ctx, put), (e) => syncTarget(ctx, e));
   if (isArrayTarget(s.target)) return lowerArrayAssign(ctx, s);
   const pre: JsStmt[] = [];
   if (s.op === "=") {

@@ -330,13 +330,16 @@ class AstBuilder extends ExpressionBuilder {
       if (!statementRole(target).assignable && !targetNode?.recoveredNode && !this.touchedByGrammarError(span)) {
         this.sink.report(Syntax.invalidAssignTarget, target.span);
       }
-      return {
+      const notifyNode = child(node, "expression", 2);
+      const stmt: A.AssignStmt = {
         kind: "AssignStmt",
         op: (isReal(opToken) ? opToken.image : "=") as A.AssignOp,
         target,
         value: this.expression(child(node, "expression", 1), span),
         span,
       };
+      if (notifyNode) stmt.notify = this.expression(notifyNode, span);
+      return stmt;
     }
     const isCall = statementRole(target).call;
     const missing = target.kind === "Name" && target.name === MISSING_NAME;

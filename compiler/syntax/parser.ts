@@ -350,6 +350,11 @@ export class PgasParser extends CstParser {
     this.OPTION(() => {
       this.CONSUME(T.AssignOp);
       this.SUBRULE2(this.expression);
+      // a notified put (LANGUAGE.md §7.2): `c(i)[p] = x notify e[p]`
+      this.OPTION2(() => {
+        this.CONSUME(T.Notify);
+        this.SUBRULE3(this.expression);
+      });
     });
   });
 

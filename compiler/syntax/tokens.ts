@@ -57,6 +57,7 @@ export const Wait = keyword("wait");
 export const Until = keyword("until");
 export const Stop = keyword("stop");
 export const Checkpoint = keyword("checkpoint");
+export const Notify = keyword("notify");
 export const Error_ = createToken({
   name: "Error",
   pattern: /error/,
@@ -199,7 +200,7 @@ export const RCurly = op("RCurly", "}");
 
 export const keywordTokens: readonly TokenType[] = [
   Const, Var, Shared, Fn, Return, If, Else, While, Forall, For, In, On, By, Break, Continue, Sync,
-  All, Images, Memory, Critical, Lock, Unlock, Event, Post, Wait, Until, Stop, Checkpoint, Error_, True, False,
+  All, Images, Memory, Critical, Lock, Unlock, Event, Post, Wait, Until, Stop, Checkpoint, Notify, Error_, True, False,
   Int, Float, Bool, String_, Cyclic, BlockKw,
 // Longest first, so that a keyword that is a prefix of another (`in`/`int`, `for`/`forall`)
 // does not hide it.

@@ -126,6 +126,12 @@ export interface Runtime {
   /** Waits until this image's count of `h` reaches `until` (default 1), then subtracts it. */
   eventWait(h: CoarrayHandle, until: number, site: number): void;
   eventQuery(h: CoarrayHandle, site: number): number;
+  /**
+   * The signal of a notified put (`... notify e[image]`, §7.2), called right after the put to
+   * `putImage`: posts event `h` on `image` once that put's data is visible there. Does not wait
+   * and does not complete the image's other puts. `image` must be `putImage` (a runtime error).
+   */
+  notifyPut(h: CoarrayHandle, image: number, putImage: number, site: number): void;
 
   // --- atomics on int coarray elements (shared arrays: pass owner(h,k) / localOffset(h,k)) ---
   atomicDefine(h: Handle, image: number, offset: number, value: number, site: number): void;

@@ -39,7 +39,7 @@ import {
 import { Barrier } from "../extended/barrier.js";
 import { Collectives, combiners } from "../extended/collectives.js";
 import { Critical, acquireLock, lockKey, releaseLock } from "../extended/locks.js";
-import { postEvent, waitEvent } from "../extended/events.js";
+import { notifyEvent, postEvent, waitEvent } from "../extended/events.js";
 import { SyncImages } from "../extended/sync-images.js";
 import { CoarrayImpl, SharedImpl, elementBytes, partHoldingRun, storageOf, viewOf, type Part } from "./handles.js";
 import { RuntimeBase, type ProgramInfo } from "./runtime-base.js";
@@ -392,6 +392,13 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
 
   eventQuery(h: CoarrayHandle, site: number): number {
     return this.syncWord(h, this.rank, "event", site).load();
+  }
+
+  notifyPut(h: CoarrayHandle, image: number, putImage: number, site: number): void {
+    if (h.elem !== "event") this.fail(`'${h.name}' is not an event`, site);
+    const part = this.partFor(h as CoarrayImpl, image, site);
+    if (image !== putImage) this.fail(`notify ${h.name}[${image}]: the event must be on the image the put went to, image ${putImage}`, site);
+    notifyEvent(this.core, part as Int32Array | null, (h as CoarrayImpl).segment, image);
   }
 
   private syncWord(h: CoarrayHandle, image: number, kind: "lock" | "event", site: number): AtomicWord {

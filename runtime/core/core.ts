@@ -194,6 +194,12 @@ export interface Core {
   remotePutRect(segment: number, image: number, elem: ElemKind, rect: Rect, packed: TypedArray): void;
   /** Blocking atomic on Int32 element `index`; returns the old value. */
   remoteAtomic(segment: number, image: number, index: number, op: AtomicCodeValue, value: number, expected: number): number;
+  /**
+   * A notified put's signal (§7.2): after the puts this image issued to `image`, add 1 to Int32
+   * element `index` of `segment` there and wake that image. Sent at once, in order behind those
+   * puts (the same stream), and not waited for; other puts stay outstanding.
+   */
+  remoteNotify(segment: number, image: number, index: number): void;
   /** Every put this image issued is complete and visible at its target (§5.3). */
   completePuts(): void;
 

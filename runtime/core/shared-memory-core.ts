@@ -129,6 +129,9 @@ export class SharedMemoryCore implements Core {
   remoteAtomic(_segment: number, image: number, _index: number, _op: AtomicCodeValue, _value: number, _expected: number): number {
     return this.notOnThisNode(image);
   }
+  remoteNotify(_segment: number, image: number, _index: number): void {
+    this.notOnThisNode(image);
+  }
   completePuts(): void {
     // Puts on one node are plain stores, complete when they return.
   }

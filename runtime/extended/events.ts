@@ -12,6 +12,21 @@ export function postEvent(core: Core, word: AtomicWord, image: number): void {
   core.ring(image);
 }
 
+/**
+ * The signal of a notified put (§7.2) on `image`, whose event word is `part[0]` on this node or
+ * word 0 of `segment` on another: unlike `event post`, it completes no other puts. On this node
+ * the put was a store, so the atomic increment after it publishes it; on another node the signal
+ * travels behind the put on the same stream.
+ */
+export function notifyEvent(core: Core, part: Int32Array | null, segment: number, image: number): void {
+  if (part === null) {
+    core.remoteNotify(segment, image, 0);
+    return;
+  }
+  Atomics.add(part, 0, 1);
+  core.ring(image);
+}
+
 export function waitEvent(core: Core, word: AtomicWord, until: number, what: string): string | null {
   core.completePuts();
   // Fortran: a threshold below 1 means 1.

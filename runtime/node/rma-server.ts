@@ -126,7 +126,9 @@ const HANDLERS: { readonly [K in keyof typeof Op]: Handler } = {
     if (typeof target === "string") return s.refuse(op, target);
     const words = s.host.segments.viewsOf(target).i32;
     if (!(body.index < words.length)) return s.refuse(op, `atomic on word ${body.index}, outside 0..${words.length - 1}`);
-    s.reply.value(op.requester, op.tag, applyAtomic(words, body.index, op.sub, body.value, body.expected));
+    const old = applyAtomic(words, body.index, op.sub, body.value, body.expected);
+    // tag 0: a notified put's signal, which nobody waits for (image-core.ts remoteNotify)
+    if (op.tag !== 0) s.reply.value(op.requester, op.tag, old);
   }),
   CTL: request((op, s) => {
     const body = decodeCtl(op);

@@ -258,6 +258,12 @@ export class ObservedRuntime extends PgasRuntime {
 
   // --- checkpoints: collective waits (the time spent writing or reading the files included) ------
 
+  override notifyPut(h: CoarrayHandle, image: number, putImage: number, site: number): void {
+    const t0 = this.rec.start();
+    super.notifyPut(h, image, putImage, site);
+    this.rec.op(K.NOTIFY, site, image === this.rank ? -1 : image, 0, t0);
+  }
+
   override checkpoint(id: number, vars: Record<string, CheckpointValue>, site: number): void {
     const t0 = this.rec.start();
     super.checkpoint(id, vars, site);

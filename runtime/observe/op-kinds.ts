@@ -37,6 +37,7 @@ export const OP_KINDS: readonly OpKind[] = [
   wait("co_broadcast", true),
   wait("allocation", true),
   wait("checkpoint", true),
+  comm("notify"),
 ];
 
 /** The codes of OP_KINDS. */
@@ -61,6 +62,7 @@ export const K = {
   CO_BROADCAST: 17,
   ALLOCATION: 18,
   CHECKPOINT: 19,
+  NOTIFY: 20,
 } as const;
 
 export const KIND_COUNT = OP_KINDS.length;

@@ -14,6 +14,7 @@ const REPRESENTATIVE = [
   "collectives",
   "critical",
   "events",
+  "notify",
   "locks",
   "memory_model",
   "shared_layouts",

@@ -4,7 +4,7 @@
 // layout; produces the Core. Non-blocking puts are aggregated per destination node.
 
 import type { Rect, TypedArray } from "../../abi/abi.js";
-import { AbortSignal, elemSize, type AtomicCodeValue, type ElemKind, type GatherRange } from "../../core/core.js";
+import { AbortSignal, AtomicCode, elemSize, type AtomicCodeValue, type ElemKind, type GatherRange } from "../../core/core.js";
 import { splitRect } from "../../core/layout-math.js";
 import { nodeOfImage } from "../../core/placement.js";
 import { Global } from "../../core/control-block.js";
@@ -234,6 +234,17 @@ export class GrpcCore extends SharedMemoryCore {
   override remoteAtomic(segment: number, image: number, index: number, op: AtomicCodeValue, value: number, expected: number): number {
     this.request(this.nodeOf(image), (w, tag) => w.atomic(this.rank, tag, op, segment, image, index, value, expected));
     return this.replyValue();
+  }
+
+  override remoteNotify(segment: number, image: number, index: number): void {
+    // Behind the puts already buffered for that node, in the same frame: an atomic add with no
+    // reply (tag 0), then the doorbell of the image that may be waiting for it.
+    const node = this.nodeOf(image);
+    const writer = this.putWriters[node];
+    const puts = writer.count; // the buffer holds only puts until now: those are acknowledged
+    writer.atomic(this.rank, 0, AtomicCode.ADD, segment, image, index, 1, 0);
+    writer.ring(this.rank, image);
+    this.sendOps(node, writer, puts > 0 ? { puts } : {});
   }
 
   override completePuts(): void {
