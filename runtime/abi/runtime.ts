@@ -43,7 +43,7 @@ import { notifyEvent, postEvent, waitEvent } from "../extended/events.js";
 import { SyncImages } from "../extended/sync-images.js";
 import { CoarrayImpl, SharedImpl, elementBytes, partHoldingRun, storageOf, viewOf, type Part } from "./handles.js";
 import { RuntimeBase, type ProgramInfo } from "./runtime-base.js";
-import { ImageCheckpoint } from "../checkpoint/image-checkpoint.js";
+import type { ImageCheckpoint } from "../checkpoint/image-checkpoint.js";
 import type { CheckpointSettings } from "../checkpoint/storage.js";
 import {
   blockSizeOf,
@@ -79,10 +79,14 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
     this.collectives = new Collectives(core, this.barrier);
   }
 
-  /** The program has `checkpoint` statements: hold its output, track allocations, save and restore. */
-  enableCheckpoints(settings: CheckpointSettings): void {
+  /**
+   * The program has `checkpoint` statements: hold its output, track allocations, save and restore.
+   * `Checkpoints` is ImageCheckpoint, which image-runner.ts loads only for such a program (every
+   * image thread of every other program is spared loading it).
+   */
+  enableCheckpoints(settings: CheckpointSettings, Checkpoints: typeof ImageCheckpoint): void {
     this.holdOutput();
-    this.ckpt = new ImageCheckpoint(settings, this.core, this.program, {
+    this.ckpt = new Checkpoints(settings, this.core, this.program, {
       barrier: () => this.barrier.wait(),
       minOverImages: (value) => this.collectives.reduce("co_min", value, combiners.int.min, -1, (m) => this.report(m, undefined)),
       randomState: () => this.randomState(),

@@ -10,9 +10,8 @@ import type { MessagePort } from "node:worker_threads";
 import { ABI_VERSION } from "../abi/abi.js";
 import { PgasRuntime } from "../abi/runtime.js";
 import type { ProgramInfo } from "../abi/runtime-base.js";
-import { defaultCheckpointDir, type CheckpointSettings } from "../checkpoint/storage.js";
-import { ObservedRuntime } from "../observe/observed-runtime.js";
-import { ImageRecorder } from "../observe/recorder.js";
+import type { CheckpointSettings } from "../checkpoint/storage.js";
+import type { ImageRecorder } from "../observe/recorder.js";
 import type { SharedMemoryCore } from "./shared-memory-core.js";
 import { IMAGE_STACK_TRACE_LIMIT, describeUncaught } from "./uncaught.js";
 
@@ -64,12 +63,21 @@ export async function runImage(data: ImageWorkerData, core: SharedMemoryCore): P
     return;
   }
   const info: ProgramInfo = { sourceFile: program.sourceFile ?? "program", sourceLines: program.sourceLines ?? [], sites: program.sites ?? [] };
-  // Observed runs only: an unobserved run's runtime has no recording in it at all.
-  if (data.observe) ImageRecorder.warmUp(data.size);
-  const recorder = data.observe ? new ImageRecorder(data.rank, data.size, data.observe.tracing, data.observe.eventsPerImage) : null;
-  const rt = recorder ? new ObservedRuntime(core, info, data.args, data.label, recorder) : new PgasRuntime(core, info, data.args, data.label);
+  // Observed runs and programs with checkpoints load what they need; any other run's image threads
+  // load neither (module loading is a good part of a thread's start-up).
+  let recorder: ImageRecorder | null = null;
+  let rt: PgasRuntime;
+  if (data.observe) {
+    const [{ ImageRecorder }, { ObservedRuntime }] = await Promise.all([import("../observe/recorder.js"), import("../observe/observed-runtime.js")]);
+    ImageRecorder.warmUp(data.size);
+    recorder = new ImageRecorder(data.rank, data.size, data.observe.tracing, data.observe.eventsPerImage);
+    rt = new ObservedRuntime(core, info, data.args, data.label, recorder);
+  } else {
+    rt = new PgasRuntime(core, info, data.args, data.label);
+  }
   if ((program.checkpoints ?? 0) > 0) {
-    rt.enableCheckpoints(data.checkpoint ?? { dir: defaultCheckpointDir(fileURLToPath(data.programUrl)), restart: "no" });
+    const [{ ImageCheckpoint }, { defaultCheckpointDir }] = await Promise.all([import("../checkpoint/image-checkpoint.js"), import("../checkpoint/storage.js")]);
+    rt.enableCheckpoints(data.checkpoint ?? { dir: defaultCheckpointDir(fileURLToPath(data.programUrl)), restart: "no" }, ImageCheckpoint);
   }
   Error.stackTraceLimit = IMAGE_STACK_TRACE_LIMIT;
   try {

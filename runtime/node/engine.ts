@@ -18,7 +18,7 @@ import { Allocations } from "./allocation.js";
 import { NodeBarrier } from "./barrier.js";
 import { TIMEOUT_STATUS, type EngineOptions } from "./engine-options.js";
 import { NodeGather } from "./gather.js";
-import { NodeObservation } from "./observation.js";
+import type { NodeObservation } from "./observation.js";
 import { LocalImages } from "./local-images.js";
 import { ReplyGuard } from "./reply-guard.js";
 import { ReplySlots } from "./replies.js";
@@ -50,8 +50,8 @@ export class NodeEngine implements ServerHost {
   readonly gather: NodeGather;
   private readonly allocations: Allocations;
   private readonly watch: NodeWatch;
-  /** Present when the run is observed (--profile, --trace). */
-  private readonly observation: NodeObservation | null;
+  /** Present when the run is observed (--profile, --trace); made in run() (loaded only then). */
+  private observation: NodeObservation | null = null;
 
   private terminating = false;
   private ending = false;
@@ -102,9 +102,6 @@ export class NodeEngine implements ServerHost {
       announceStop: (image, epoch) => this.broadcastOps((w) => w.stopped(image, epoch)),
       checkEnd: () => this.checkEnd(),
     });
-    this.observation = opts.observe
-      ? new NodeObservation(opts.observe, this.me, this.nodeCount, this.images, opts.programUrl, this.local, this.gather, this.transport, (text) => this.writeErr(text))
-      : null;
     this.watch = new NodeWatch({
       me: this.me,
       nodeCount: this.nodeCount,
@@ -136,6 +133,12 @@ export class NodeEngine implements ServerHost {
     if (!(Number.isInteger(opts.images) && opts.images >= opts.nodeCount)) {
       this.writeErr(`pgasc: ${opts.images} image(s) cannot fill ${opts.nodeCount} nodes\n`);
       return 1;
+    }
+    if (opts.observe) {
+      const { NodeObservation } = await import("./observation.js");
+      this.observation = new NodeObservation(opts.observe, this.me, this.nodeCount, this.images, opts.programUrl, this.local, this.gather, this.transport, (text) =>
+        this.writeErr(text),
+      );
     }
     const jobDone = new Promise<number>((resolve) => (this.resolveJob = resolve));
     // A fresh run: an earlier run's checkpoint must not pass for one of this run. Before the

@@ -51,10 +51,8 @@ describe.skipIf(!cliAvailable())("checkpoint and restart", () => {
     expect(JSON.parse(readFileSync(join(kept, "manifest.json"), "utf8"))).toMatchObject({ format: 1, images: 4, seq: 3, checkpoint: 0, sourceFile: "steps.pgas" });
   });
 
-  it.each([
-    [4, 2],
-    [7, 3],
-  ])("-n %i --nodes %i: the last node killed after checkpoint 1, --restart-on-failure 3 prints exactly the uninterrupted output", async (n, k) => {
+  // -n 7 --nodes 3 too in test/e2e/checkpoint.test.ts, with the compiled heat equation killed at a random moment
+  it.each([[4, 2]])("-n %i --nodes %i: the last node killed after checkpoint 1, --restart-on-failure 3 prints exactly the uninterrupted output", async (n, k) => {
     const want = await uninterrupted(n);
     const ckpt = join(dir, `fail-${n}-${k}`);
     const r = await runAndKill(steps, ["-n", String(n), "--nodes", String(k), "--checkpoint-dir", ckpt, "--restart-on-failure", "3"], ARGS, join(dir, `marker-${n}-${k}`), 6);
