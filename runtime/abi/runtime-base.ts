@@ -214,6 +214,10 @@ export abstract class RuntimeBase {
   protected holdOutput(): void {
     this.held ??= [];
   }
+  /** The held lines, not written. */
+  protected heldOutput(): string {
+    return this.held === null ? "" : this.held.join("");
+  }
   /** Writes the held lines (a checkpoint was committed, or the image ends). */
   flushOutput(): void {
     if (this.held === null || this.held.length === 0) return;

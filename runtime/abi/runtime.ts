@@ -92,6 +92,7 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
       randomState: () => this.randomState(),
       setRandomState: (state) => this.setRandomState(state),
       flushOutput: () => this.flushOutput(),
+      heldOutput: () => this.heldOutput(),
     });
   }
 

@@ -8,7 +8,7 @@
 // contents and the random state back. Consumes the settings, the image's Core and CheckpointOps;
 // no I/O besides the checkpoint directory.
 
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import type { AllocElem, CheckpointValue, ResumeState, TypedArray } from "../abi/abi.js";
 import type { ProgramInfo } from "../abi/runtime-base.js";
 import { AbortSignal, WaitKey, type Core } from "../core/core.js";
@@ -19,6 +19,7 @@ import {
   commitManifest,
   imageFilePath,
   mismatch,
+  printedMarkerPath,
   programHash,
   readManifest,
   removeOtherCheckpoints,
@@ -35,6 +36,8 @@ export interface CheckpointOps {
   setRandomState(state: readonly number[]): void;
   /** Writes the output held since the last checkpoint. */
   flushOutput(): void;
+  /** The output held since the last checkpoint (not written). */
+  heldOutput(): string;
 }
 
 type Fail = (message: string) => never;
@@ -157,6 +160,10 @@ export class ImageCheckpoint {
       fail(`restarting: ${(e as Error).message}`);
     }
     this.ops.setRandomState(resume.file.header.random);
+    // The lines held at that checkpoint, unless the interrupted run got to write them.
+    const { seq, output } = resume.file.header;
+    if (output && !existsSync(printedMarkerPath(this.settings.dir, seq, this.rank))) this.core.writeOut(output);
+    markPrinted(this.settings.dir, seq, this.rank);
     this.resume = null;
     // Nobody touches another image's memory before every image has its contents back.
     const problem = this.ops.barrier();
@@ -186,6 +193,7 @@ export class ImageCheckpoint {
       vars,
       random: this.ops.randomState(),
       allocations: this.allocations.map((a) => a.spec),
+      output: this.ops.heldOutput(),
     };
     try {
       mkdirSync(checkpointFolder(dir, seq), { recursive: true });
@@ -207,7 +215,18 @@ export class ImageCheckpoint {
     sync();
     this.lastSeq = seq;
     this.ops.flushOutput();
+    // A job killed between the commit and these lines: the restart prints them (resumeAt).
+    markPrinted(dir, seq, this.rank);
     if (this.rank === this.core.nodeFirst) removeOtherCheckpoints(dir, seq);
+  }
+}
+
+/** After the lines: a process killed in between prints them twice, never loses them. */
+function markPrinted(dir: string, seq: number, image: number): void {
+  try {
+    writeFileSync(printedMarkerPath(dir, seq, image), "");
+  } catch {
+    // the directory is gone (a fresh run discarded it): nothing to mark
   }
 }
 

@@ -35,6 +35,8 @@ export interface ImageFileHeader {
   vars: Record<string, CheckpointValue>;
   random: number[];
   allocations: SavedAllocation[];
+  /** The lines the image held when the checkpoint was taken: written once it is committed. */
+  output?: string;
 }
 
 /** Writes the file durably; `parts[k]` is this image's part of allocation k. */

@@ -54,6 +54,8 @@ export function defaultCheckpointDir(file: string): string {
 export const manifestPath = (dir: string) => join(dir, "manifest.json");
 export const checkpointFolder = (dir: string, seq: number) => join(dir, `ckpt-${seq}`);
 export const imageFilePath = (dir: string, seq: number, image: number) => join(checkpointFolder(dir, seq), `image-${image}.bin`);
+/** Exists once `image` has written the output it held at checkpoint `seq` (image-checkpoint.ts). */
+export const printedMarkerPath = (dir: string, seq: number, image: number) => join(checkpointFolder(dir, seq), `image-${image}.printed`);
 
 /** The manifest, or why there is none usable (missing, unreadable, damaged, another format). */
 export function readManifest(dir: string): { manifest: Manifest } | { missing: true } | { problem: string } {
