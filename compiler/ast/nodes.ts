@@ -29,7 +29,7 @@ export type TopLevel = FnDecl | Stmt;
 // ---------------------------------------------------------------------------------------------
 
 export type ScalarName = "int" | "float" | "bool" | "string";
-export type ElemName = ScalarName | "lock" | "event";
+export type ElemName = ScalarName | "lock" | "event" | "team";
 
 /** `float(:)`, `int(N, M)[*]`, `shared float(:)`, `lock[*]`: a written type. */
 export interface TypeExpr {
@@ -142,6 +142,8 @@ export type Stmt =
   | StopStmt
   | ErrorStopStmt
   | CheckpointStmt
+  | FormTeamStmt
+  | ChangeTeamStmt
   | SyncAllStmt
   | SyncImagesStmt
   | SyncMemoryStmt
@@ -251,6 +253,20 @@ export interface ErrorStopStmt {
 /** `checkpoint` (LANGUAGE.md §7.3). */
 export interface CheckpointStmt {
   kind: "CheckpointStmt";
+  span: Span;
+}
+/** `form team(k, t)` (LANGUAGE.md §7.1): `team` is the Name of a team variable. */
+export interface FormTeamStmt {
+  kind: "FormTeamStmt";
+  number: Expr;
+  team: Expr;
+  span: Span;
+}
+/** `change team(t) { body }` (LANGUAGE.md §7.1). */
+export interface ChangeTeamStmt {
+  kind: "ChangeTeamStmt";
+  team: Expr;
+  body: Block;
   span: Span;
 }
 export interface SyncAllStmt {

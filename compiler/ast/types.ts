@@ -26,6 +26,8 @@ export type Type =
   /** `lock[*]` / `event[*]` coarrays. */
   | { tag: "lock" }
   | { tag: "event" }
+  /** `var t: team` (LANGUAGE.md §7.1): a private scalar handle that only `form team` sets. */
+  | { tag: "team" }
   /** Arrays: private, coarray or shared. rank 1 or 2. */
   | { tag: "array"; elem: ScalarTag; rank: 1 | 2; storage: Storage }
   | { tag: "function"; params: Type[]; result: Type };
@@ -64,6 +66,8 @@ export function typeToString(t: Type): string {
       return "lock[*]";
     case "event":
       return "event[*]";
+    case "team":
+      return "team";
     case "array": {
       const dims = t.rank === 1 ? "(:)" : "(:, :)";
       if (t.storage === "coarray") return `${t.elem}${dims}[*]`;

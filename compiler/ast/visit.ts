@@ -113,6 +113,10 @@ export function forEachChild<T>(node: Node, visit: (child: Node) => T | undefine
       return one(node.images);
     case "CriticalStmt":
       return one(node.body);
+    case "FormTeamStmt":
+      return all([node.number, node.team]);
+    case "ChangeTeamStmt":
+      return all([node.team, node.body]);
     case "LockStmt":
     case "UnlockStmt":
       return one(node.lock);

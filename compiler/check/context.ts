@@ -35,6 +35,10 @@ export class Checker {
   criticalDepth = 0;
   /** forall bodies being checked (a `checkpoint` may not stand in one). */
   forallDepth = 0;
+  /** `change team` blocks being checked in the current function or program body. */
+  changeTeamDepth = 0;
+  /** loopDepth when the innermost `change team` block began: break/continue may not leave it. */
+  teamLoopFloor = 0;
   /** Index in Program.body of the top-level item being checked (null inside function bodies). */
   topLevelPosition: number | null = null;
   /** Top-level data declarations by name, with their position: to explain uses that come too early. */

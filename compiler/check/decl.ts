@@ -42,6 +42,13 @@ function resolveType(cx: Checker, name: Identifier, t: TypeExpr, place: "var" | 
     }
     return { tag: t.elem };
   }
+  if (t.elem === "team") {
+    if (t.coarray || t.dims.length > 0 || place === "shared" || t.shared) {
+      cx.report(Check.teamDeclaration, t.span, name.text, "cannot be a coarray, an array or shared");
+      return ERROR;
+    }
+    return { tag: "team" };
+  }
   const elem: ScalarTag = t.elem;
   if (elem === "string" && (rank > 0 || t.coarray || t.shared || place === "shared")) {
     cx.report(Check.stringStorage, name.span, name.text);
@@ -94,6 +101,10 @@ function checkInitializer(cx: Checker, name: Identifier, declared: Type, init: V
   if (!init) return;
   const t = checkValue(cx, init);
   if (declared.tag === "error" || t.tag === "error") return;
+  if (declared.tag === "team") {
+    cx.report(Check.teamDeclaration, init.span, name.text, "cannot have an initial value");
+    return;
+  }
   if (declared.tag === "lock" || declared.tag === "event") {
     cx.report(Check.assignToSyncObject, init.span, name.text, declared.tag === "lock" ? "a lock" : "an event", "locks and events start unlocked and at count 0; leave out the initial value");
     return;

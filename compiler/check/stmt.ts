@@ -61,9 +61,22 @@ export function checkStmt(cx: Checker, s: Stmt): void {
     case "BreakStmt":
     case "ContinueStmt":
       if (cx.loopDepth === 0) cx.report(Check.loopControlOutsideLoop, s.span, s.kind === "BreakStmt" ? "break" : "continue");
+      else if (cx.changeTeamDepth > 0 && cx.loopDepth === cx.teamLoopFloor) {
+        cx.report(Check.leaveChangeTeam, s.span, s.kind === "BreakStmt" ? "break" : "continue");
+      }
       return;
     case "ReturnStmt":
+      if (cx.changeTeamDepth > 0) cx.report(Check.leaveChangeTeam, s.span, "return");
       return checkReturn(cx, s.value, s.span);
+    case "FormTeamStmt":
+      imageControl(cx, "form team", s.span);
+      checkInt(cx, s.number, (found, hint) => cx.report(Check.indexNotInt, s.number.span, "the team number", found, hint));
+      checkTeamOperand(cx, s.team, "form team");
+      return;
+    case "ChangeTeamStmt":
+      imageControl(cx, "change team", s.span);
+      checkTeamOperand(cx, s.team, "change team");
+      return checkChangeTeamBody(cx, s.body);
     case "StopStmt":
       imageControl(cx, "stop", s.span);
       return;
@@ -80,6 +93,7 @@ export function checkStmt(cx: Checker, s: Stmt): void {
       imageControl(cx, "checkpoint", s.span);
       if (cx.fn !== null) cx.report(Check.checkpointPlacement, s.span, "a function");
       else if (cx.forallDepth > 0) cx.report(Check.checkpointPlacement, s.span, "a forall loop");
+      else if (cx.changeTeamDepth > 0) cx.report(Check.checkpointPlacement, s.span, "a change team block");
       return;
     case "SyncMemoryStmt":
       imageControl(cx, "sync memory", s.span);
@@ -146,6 +160,26 @@ function checkSyncOperand(cx: Checker, e: Expr, want: "lock" | "event"): string 
   const ref = referenceOf(cx, e);
   if (ref) return `'${ref.name}' of type '${typeToString(ref.declared)}'`;
   return `a value of type '${typeToString(valueType(t))}'`;
+}
+
+/** The operand of `form team` and `change team`: the name of a team variable or parameter. */
+function checkTeamOperand(cx: Checker, e: Expr, stmt: string): void {
+  const t = checkExpr(cx, e);
+  if (t.tag === "error" || (t.tag === "team" && e.kind === "Name")) return;
+  const ref = e.kind === "Name" ? cx.lookup(e.name) : null;
+  cx.report(Check.teamOperand, e.span, stmt, ref ? `'${ref.name}', ${describeSymbol(ref)} of type '${typeToString(ref.type)}'` : `a value of type '${typeToString(valueType(t))}'`);
+}
+
+function checkChangeTeamBody(cx: Checker, body: Block): void {
+  const floor = cx.teamLoopFloor;
+  cx.changeTeamDepth++;
+  cx.teamLoopFloor = cx.loopDepth;
+  try {
+    checkBlock(cx, body);
+  } finally {
+    cx.changeTeamDepth--;
+    cx.teamLoopFloor = floor;
+  }
 }
 
 function checkCondition(cx: Checker, cond: Expr): void {
@@ -258,6 +292,7 @@ function checkTarget(cx: Checker, target: Expr): Type {
       if (s.kind === "const") return fail(cx.report(Check.assignToConst, target.span, s.name));
       if (s.kind === "loopvar") return fail(cx.report(Check.assignToLoopVariable, target.span, s.name));
       if (t.tag === "lock" || t.tag === "event") return fail(reportSyncObject(cx, target, s.name, t.tag));
+      if (t.tag === "team") return fail(cx.report(Check.teamDeclaration, target.span, s.name, "cannot be assigned"));
       return valueType(t);
     }
     case "Apply": {
@@ -374,6 +409,7 @@ function flow(s: Stmt, isConstTrue: (e: Expr) => boolean): Flow {
     case "WhileStmt":
       return { completes: !isConstTrue(s.cond) || flowOf(s.body.body, isConstTrue).breaks, breaks: false };
     case "CriticalStmt":
+    case "ChangeTeamStmt":
       return flowOf(s.body.body, isConstTrue);
     case "ForStmt": // its bounds may give no iteration at all
     case "ForallStmt":
@@ -386,6 +422,7 @@ function flow(s: Stmt, isConstTrue: (e: Expr) => boolean): Flow {
     case "SyncImagesStmt":
     case "SyncMemoryStmt":
     case "CheckpointStmt":
+    case "FormTeamStmt":
     case "LockStmt":
     case "UnlockStmt":
     case "EventPostStmt":

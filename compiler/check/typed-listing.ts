@@ -45,6 +45,8 @@ export function typedAstListing(program: Program): string {
       case "SyncImagesStmt":
       case "SyncMemoryStmt":
       case "CriticalStmt":
+      case "FormTeamStmt":
+      case "ChangeTeamStmt":
       case "LockStmt":
       case "UnlockStmt":
       case "EventPostStmt":

@@ -27,6 +27,7 @@ export function scalarAssignable(target: ScalarTag, source: ScalarTag): boolean 
 export function assignable(target: Type, source: Type): boolean {
   if (target.tag === "error" || source.tag === "error") return true;
   if (isScalarTag(target.tag)) return isScalarTag(source.tag) && scalarAssignable(target.tag, source.tag);
+  if (target.tag === "team") return source.tag === "team";
   if (target.tag === "array") {
     if (isScalarTag(source.tag)) return scalarAssignable(target.elem, source.tag);
     return source.tag === "array" && source.rank === target.rank && scalarAssignable(target.elem, source.elem);

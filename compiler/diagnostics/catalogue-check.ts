@@ -307,4 +307,18 @@ export const Check = {
     "E2057",
     (found: string) => `'notify' takes an event coarray on the put's target image, as in 'notify e[p]', found ${found}`,
   ),
+  teamOperand: defineError(
+    "E2058",
+    (stmt: string, found: string) => `'${stmt}' takes a team variable (declared 'var t: team'), found ${found}`,
+  ),
+  teamDeclaration: defineError(
+    "E2059",
+    (name: string, problem: string) =>
+      `'${name}' ${problem}: a team is a private scalar, declared 'var ${name}: team' and set only by 'form team(k, ${name})'`,
+  ),
+  leaveChangeTeam: defineError(
+    "E2060",
+    (stmt: string) =>
+      `'${stmt}' cannot leave a 'change team' block: the block must end normally so that its team synchronises; set a flag and test it after the block`,
+  ),
 };

@@ -44,7 +44,7 @@ export async function emitTypeScript(lowered: LoweredProgram, source: { file: st
     {
       kind: StructureKind.ImportDeclaration,
       isTypeOnly: true,
-      namedImports: ["CoarrayHandle", "Rect", ...(lowered.checkpoints > 0 ? ["ResumeState"] : []), "Runtime", "SharedHandle"],
+      namedImports: ["CoarrayHandle", "Rect", ...(lowered.checkpoints > 0 ? ["ResumeState"] : []), "Runtime", "SharedHandle", ...(lowered.teams ? ["TeamValue"] : [])],
       moduleSpecifier: ABI_TYPES_MODULE,
     },
     exportedConst("abiVersion", String(ABI_VERSION)),

@@ -222,28 +222,28 @@ function $round(x: number): number {
     deps: [],
     text: `
 function $sAtomicDefine(h: SharedHandle, k: number, v: number, site: number): void {
-  rt.atomicDefine(h, rt.owner(h, k, site), rt.localOffset(h, k), v, site);
+  rt.atomicDefine(h, rt.layoutOwner(h, k, site), rt.localOffset(h, k), v, site);
 }`,
   },
   $sAtomicRef: {
     deps: [],
     text: `
 function $sAtomicRef(h: SharedHandle, k: number, site: number): number {
-  return rt.atomicRef(h, rt.owner(h, k, site), rt.localOffset(h, k), site);
+  return rt.atomicRef(h, rt.layoutOwner(h, k, site), rt.localOffset(h, k), site);
 }`,
   },
   $sAtomicOp: {
     deps: [],
     text: `
 function $sAtomicOp(op: "add" | "and" | "or" | "xor", h: SharedHandle, k: number, v: number, site: number): number {
-  return rt.atomicOp(op, h, rt.owner(h, k, site), rt.localOffset(h, k), v, site);
+  return rt.atomicOp(op, h, rt.layoutOwner(h, k, site), rt.localOffset(h, k), v, site);
 }`,
   },
   $sAtomicCas: {
     deps: [],
     text: `
 function $sAtomicCas(h: SharedHandle, k: number, expected: number, desired: number, site: number): number {
-  return rt.atomicCas(h, rt.owner(h, k, site), rt.localOffset(h, k), expected, desired, site);
+  return rt.atomicCas(h, rt.layoutOwner(h, k, site), rt.localOffset(h, k), expected, desired, site);
 }`,
   },
 };

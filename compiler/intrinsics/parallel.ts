@@ -17,6 +17,15 @@ export const images: readonly Intrinsic[] = [
     invariant: true,
     pure: true,
   }),
+  declarative("team_number", "images", [], INT, { kind: "runtime", method: "teamNumber", site: false }, "The `k` of the current team (`form team`); -1 in the initial team."),
+  declarative(
+    "initial_image",
+    "images",
+    ["int"],
+    INT,
+    { kind: "runtime", method: "initialImage", site: true },
+    "The number in the initial team of image p of the current team.",
+  ),
   dataQuery(
     {
       name: "event_query",

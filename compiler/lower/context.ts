@@ -18,6 +18,7 @@ import type { CheckpointPlan } from "./lower-checkpoints.js";
  *    rank 0 is a scalar coarray (`s$l[0]`).
  *  - shared: the handle `js`; 2-D arrays have extent variables.
  *  - sync: a lock or event coarray handle.
+ *  - team: a `let` holding the runtime's team value (null until `form team` sets it).
  */
 export type Repr =
   | { kind: "scalar"; js: string; elem: ScalarTag | "void" }
@@ -25,6 +26,7 @@ export type Repr =
   | { kind: "coarray"; js: string; local: string; elem: ScalarTag; rank: 0 | 1 | 2; rows?: string; cols?: string }
   | { kind: "shared"; js: string; elem: ScalarTag; rank: 1 | 2; rows?: string; cols?: string }
   | { kind: "sync"; js: string; elem: "lock" | "event" }
+  | { kind: "team"; js: string }
   | { kind: "function"; js: string };
 
 export interface LoopFrame {
@@ -126,6 +128,7 @@ export function extentsOf(r: Repr): JsExpr[] {
       return r.rank === 1 ? [member(id(r.js), "length")] : [id(r.rows!), id(r.cols!)];
     case "scalar":
     case "sync":
+    case "team":
     case "function":
       return [];
     default:

@@ -16,6 +16,8 @@ export interface LoweredProgram {
   helpers: Set<string>;
   /** How many `checkpoint` statements the program has (the module says so when any). */
   checkpoints: number;
+  /** Whether any team variable or parameter exists (the module then names the TeamValue type). */
+  teams: boolean;
 }
 
 interface State {
@@ -38,5 +40,5 @@ export const PASSES: { name: string; run: (s: State, program: Program) => void }
 export function lowerProgram(program: Program): LoweredProgram {
   const state: State = { ctx: new LowerContext(program), body: [] };
   for (const pass of PASSES) pass.run(state, program);
-  return { body: state.body, sites: state.ctx.sites, helpers: state.ctx.helpers, checkpoints: state.ctx.checkpoints?.ids.size ?? 0 };
+  return { body: state.body, sites: state.ctx.sites, helpers: state.ctx.helpers, checkpoints: state.ctx.checkpoints?.ids.size ?? 0, teams: [...state.ctx.reprs.values()].some((r) => r.kind === "team") };
 }

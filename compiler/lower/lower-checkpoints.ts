@@ -69,6 +69,8 @@ export function planCheckpoints(ctx: LowerContext, program: Program): Checkpoint
       // the checker allows `checkpoint` nowhere else (functions, forall and critical refuse it)
       case "ForallStmt":
       case "CriticalStmt":
+      case "ChangeTeamStmt":
+      case "FormTeamStmt":
       case "ConstDecl":
       case "VarDecl":
       case "SharedDecl":
@@ -114,6 +116,8 @@ function savedOf(r: Repr): SavedVar[] {
       const extents = r.rows && r.cols ? [r.rows, r.cols].map((js) => ({ js, type: "number" })) : [];
       return [{ js: r.js, type: typedArrayType(r.elem) }, ...extents];
     }
+    case "team":
+      return [{ js: r.js, type: "TeamValue | null" }];
     case "coarray":
     case "shared":
     case "sync":

@@ -1,6 +1,6 @@
 // `forall` affinity → loops over the iterations this image owns. Consumes a ForallStmt; gives
 // LIR. `on x(i + c)` (1-D shared x) walks only this image's blocks of x, using its blockSize and
-// P; `on i + c` steps by P from the first matching index; `on e` with e invariant runs the whole
+// the initial team's P; `on i + c` steps by P from the first matching index; `on e` with e invariant runs the whole
 // loop on one image; any other affinity filters each iteration (`if owner != me continue`).
 
 import type { Block, Expr, ForallStmt } from "../ast/nodes.js";
@@ -53,8 +53,6 @@ export function lowerForall(ctx: LowerContext, s: ForallStmt, lowerBody: (b: Blo
   };
   const lo = bound(s.lo, "lo");
   const hi = bound(s.hi, "hi");
-  const P = keep(rtCall("numImages"), "P");
-  const me = keep(rtCall("thisImage"), "me");
   const aff = s.affinity;
   const loop = (from: JsExpr, to: JsExpr, step: JsExpr, body: JsStmt[], label?: string): CountedFor => ({
     k: "countedFor",
@@ -72,7 +70,10 @@ export function lowerForall(ctx: LowerContext, s: ForallStmt, lowerBody: (b: Blo
     const r = ctx.repr(aff.callee.symbol);
     const form = affineInLoopVar(ctx, aff.args[0] as Expr, s.symbol, facts);
     if (r.kind === "shared" && r.rank === 1 && form) {
-      // element k = i + c; this image owns the blocks b ≡ me (mod P) of size B
+      // element k = i + c; this image owns the blocks b ≡ me (mod P) of size B, me and P of the
+      // initial team the layout was made for (inside a team other images' blocks are nobody's)
+      const P = keep(rtCall("layoutImages"), "P");
+      const me = keep(rtCall("layoutImage"), "me");
       const label = ctx.temp("forall");
       const c = form.offset ? keep(form.negate ? bin("|", bin("-", num(0), lowerExpr(ctx, form.offset)), num(0)) : lowerExpr(ctx, form.offset), "c") : num(0);
       const x = id(r.js);
@@ -116,6 +117,9 @@ export function lowerForall(ctx: LowerContext, s: ForallStmt, lowerBody: (b: Blo
     }
   }
 
+  // `on e` and the filtered form: images of the current team
+  const P = keep(rtCall("numImages"), "P");
+  const me = keep(rtCall("thisImage"), "me");
   if (s.affinityKind !== "owner") {
     const form = affineInLoopVar(ctx, aff, s.symbol, facts);
     if (form) {

@@ -65,6 +65,8 @@ function topLevelDeclaration(ctx: LowerContext, s: Stmt): JsStmt[] {
       ];
     case "sync":
       return [definite(r.js, "CoarrayHandle")];
+    case "team":
+      return [letDecl(r.js, { k: "null" }, "TeamValue | null")];
     case "shared":
       return [definite(r.js, "SharedHandle"), ...extents(r.rows, r.cols)];
     case "function":
@@ -104,6 +106,9 @@ function lowerFunction(ctx: LowerContext, fn: FnDecl): JsStmt {
         break;
       case "sync":
         params.push({ name: r.js, type: "CoarrayHandle" });
+        break;
+      case "team":
+        params.push({ name: r.js, type: "TeamValue | null" });
         break;
       case "function":
         throw new Error(`internal: parameter of kind ${r.kind}`);

@@ -14,6 +14,7 @@ export function readName(ctx: LowerContext, e: NameExpr): JsExpr {
   const r = ctx.repr(e.symbol);
   switch (r.kind) {
     case "scalar":
+    case "team":
     case "function":
       return id(r.js);
     case "coarray":

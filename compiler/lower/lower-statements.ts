@@ -34,6 +34,7 @@ import { lowerIntrinsic } from "./lower-intrinsics.js";
 import { lowerCall } from "./lower-calls.js";
 import { lowerForall } from "./lower-forall.js";
 import { bodyFacts, isInvariant } from "./invariance.js";
+import { lowerChangeTeam, lowerFormTeam } from "./lower-teams.js";
 import { lowerNotifiedPut } from "./lower-notify.js";
 import { holdsCheckpoint, lowerCheckpoint, lowerOnTheWay, resumeCondition, resumeFor, resumeWhile } from "./lower-checkpoints.js";
 import { assertNever } from "../ast/visit.js";
@@ -113,6 +114,10 @@ function lowerStmtBody(ctx: LowerContext, s: Stmt, topLevel: boolean): JsStmt[] 
     case "CheckpointStmt":
       if (!ctx.checkpoints) throw new Error("internal: a checkpoint statement without a plan");
       return lowerCheckpoint(ctx, ctx.checkpoints, s);
+    case "FormTeamStmt":
+      return lowerFormTeam(ctx, s);
+    case "ChangeTeamStmt":
+      return lowerChangeTeam(ctx, s, (b) => lowerBlock(ctx, b));
     case "SyncAllStmt":
       return [exprStmt(rtCall("syncAll", site()))];
     case "SyncImagesStmt":
@@ -216,6 +221,8 @@ function lowerVarDecl(ctx: LowerContext, s: VarDecl, topLevel: boolean): JsStmt[
     }
     case "sync":
       return [define(r.js, rtCall("coarray", name, str(r.elem), arr([]), site))];
+    case "team":
+      return [topLevel ? assign(id(r.js), { k: "null" }) : letDecl(r.js, { k: "null" }, "TeamValue | null")];
     case "shared":
     case "function":
       throw new Error(`internal: declaration of ${r.kind}`);

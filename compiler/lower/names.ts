@@ -13,7 +13,7 @@ const RESERVED: ReadonlySet<string> = new Set(
     "yield let static implements interface package private protected public await async of get set " +
     "arguments eval undefined NaN Infinity globalThis Math Object Array String Number Boolean Symbol Error " +
     "Int32Array Float64Array Uint8Array ArrayBuffer JSON Date Reflect Proxy Promise Map Set constructor prototype " +
-    "rt main abiVersion sourceFile sourceLines sites Runtime CoarrayHandle SharedHandle"
+    "rt main abiVersion sourceFile sourceLines sites Runtime CoarrayHandle SharedHandle TeamValue"
   ).split(" "),
 );
 

@@ -28,6 +28,9 @@ export function resolveStorage(ctx: LowerContext): void {
       case "event":
         repr = { kind: "sync", js, elem: t.tag };
         break;
+      case "team":
+        repr = { kind: "team", js };
+        break;
       case "array": {
         const extents = t.rank === 2 ? { rows: `${js}$r`, cols: `${js}$c` } : {};
         if (t.storage === "coarray") repr = { kind: "coarray", js, local: `${js}$l`, elem: t.elem, rank: t.rank, ...extents };

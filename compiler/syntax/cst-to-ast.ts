@@ -104,6 +104,18 @@ const STATEMENTS = {
     if (token(inner, "Memory")) return { kind: "SyncMemoryStmt", span };
     return { kind: "SyncAllStmt", span };
   },
+  formTeamStmt: (b, inner, span): A.FormTeamStmt => ({
+    kind: "FormTeamStmt",
+    number: b.expression(child(inner, "expression", 0), span),
+    team: b.expression(child(inner, "expression", 1), span),
+    span,
+  }),
+  changeTeamStmt: (b, inner, span): A.ChangeTeamStmt => ({
+    kind: "ChangeTeamStmt",
+    team: b.expression(child(inner, "expression"), span),
+    body: b.block(child(inner, "block"), span),
+    span,
+  }),
   criticalStmt: (b, inner, span): A.CriticalStmt => ({ kind: "CriticalStmt", body: b.block(child(inner, "block"), span), span }),
   lockStmt: (b, inner, span): A.LockStmt => ({ kind: "LockStmt", lock: b.expression(child(inner, "expression"), span), span }),
   unlockStmt: (b, inner, span): A.UnlockStmt => ({

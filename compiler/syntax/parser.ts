@@ -91,6 +91,8 @@ export class PgasParser extends CstParser {
       { ALT: () => this.SUBRULE(this.stopStmt) },
       { ALT: () => this.SUBRULE(this.errorStopStmt) },
       { ALT: () => this.SUBRULE(this.checkpointStmt) },
+      { ALT: () => this.SUBRULE(this.formTeamStmt) },
+      { ALT: () => this.SUBRULE(this.changeTeamStmt) },
       { ALT: () => this.SUBRULE(this.syncStmt) },
       { ALT: () => this.SUBRULE(this.criticalStmt) },
       { ALT: () => this.SUBRULE(this.lockStmt) },
@@ -185,6 +187,7 @@ export class PgasParser extends CstParser {
       { ALT: () => this.CONSUME(T.String_) },
       { ALT: () => this.CONSUME(T.Lock) },
       { ALT: () => this.CONSUME(T.Event) },
+      { ALT: () => this.CONSUME(T.Team) },
     ]);
   });
 
@@ -289,6 +292,27 @@ export class PgasParser extends CstParser {
 
   public checkpointStmt = this.RULE("checkpointStmt", () => {
     this.CONSUME(T.Checkpoint);
+  });
+
+  /** `form team(k, t)` (LANGUAGE.md §7.1). */
+  public formTeamStmt = this.RULE("formTeamStmt", () => {
+    this.CONSUME(T.Form);
+    this.CONSUME(T.Team);
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.Comma);
+    this.SUBRULE2(this.expression);
+    this.CONSUME(T.RParen);
+  });
+
+  /** `change team(t) { ... }` (LANGUAGE.md §7.1). */
+  public changeTeamStmt = this.RULE("changeTeamStmt", () => {
+    this.CONSUME(T.Change);
+    this.CONSUME(T.Team);
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.RParen);
+    this.SUBRULE(this.block);
   });
 
   public syncStmt = this.RULE("syncStmt", () => {

@@ -58,6 +58,9 @@ export const Until = keyword("until");
 export const Stop = keyword("stop");
 export const Checkpoint = keyword("checkpoint");
 export const Notify = keyword("notify");
+export const Team = keyword("team");
+export const Form = keyword("form");
+export const Change = keyword("change");
 export const Error_ = createToken({
   name: "Error",
   pattern: /error/,
@@ -200,7 +203,7 @@ export const RCurly = op("RCurly", "}");
 
 export const keywordTokens: readonly TokenType[] = [
   Const, Var, Shared, Fn, Return, If, Else, While, Forall, For, In, On, By, Break, Continue, Sync,
-  All, Images, Memory, Critical, Lock, Unlock, Event, Post, Wait, Until, Stop, Checkpoint, Notify, Error_, True, False,
+  All, Images, Memory, Critical, Lock, Unlock, Event, Post, Wait, Until, Stop, Checkpoint, Notify, Team, Form, Change, Error_, True, False,
   Int, Float, Bool, String_, Cyclic, BlockKw,
 // Longest first, so that a keyword that is a prefix of another (`in`/`int`, `for`/`forall`)
 // does not hide it.

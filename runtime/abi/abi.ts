@@ -51,8 +51,8 @@ export interface SharedHandle {
 
 export type Handle = CoarrayHandle | SharedHandle;
 
-/** A variable saved by `checkpoint`: a scalar or a private array. */
-export type CheckpointValue = number | boolean | string | TypedArray;
+/** A variable saved by `checkpoint`: a scalar, a private array or a team (null before form team). */
+export type CheckpointValue = number | boolean | string | TypedArray | TeamValue | null;
 
 export interface ResumeState {
   /** The id of the `checkpoint` statement to resume at. */
@@ -80,12 +80,33 @@ export type AtomicOp = "add" | "and" | "or" | "xor";
 /** The layout of a shared declaration: "cyclic", "block", or B for `cyclic(B)`. */
 export type LayoutSpec = "cyclic" | "block" | number;
 
+/** A team (`var t: team`, §7.1): opaque to generated code, which only stores and passes it. */
+export interface TeamValue {
+  /** The `k` it was formed with. */
+  readonly teamNumber: number;
+}
+
 export interface Runtime {
   readonly abiVersion: number;
 
-  // --- images -------------------------------------------------------------------------------
+  // --- images (of the current team: §7.1) ----------------------------------------------------
   thisImage(): number;
   numImages(): number;
+  /** This image's number and the image count in the initial team (shared arrays' layouts use them). */
+  layoutImage(): number;
+  layoutImages(): number;
+
+  // --- teams (§7.1) -----------------------------------------------------------------------------
+  /** `form team(k, t)`: collective over the current team; gives the caller's new team. */
+  formTeam(k: number, site: number): TeamValue;
+  /** Entering `change team(t)` (`name`: the variable, for messages); synchronises t's images. */
+  changeTeam(t: TeamValue | null, name: string, site: number): void;
+  /** Leaving the innermost `change team`; synchronises its images. */
+  endTeam(site: number): void;
+  /** `team_number()`: k of the current team, -1 in the initial team. */
+  teamNumber(): number;
+  /** `initial_image(p)`: the initial-team number of image p of the current team. */
+  initialImage(p: number, site: number): number;
 
   // --- collective allocation (every image, same order; ends with a `sync all`) --------------
   coarray(name: string, elem: AllocElem, dims: number[], site: number): CoarrayHandle;
@@ -104,8 +125,10 @@ export interface Runtime {
   // --- shared arrays (k = global row-major linear index, checked against 0..length-1) --------
   sget(h: SharedHandle, k: number, site: number): number;
   sput(h: SharedHandle, k: number, value: number, site: number): void;
-  /** The image owning element k (`owner(x(k))`). */
+  /** The image owning element k (`owner(x(k))`): its number in the current team, -1 if outside it. */
   owner(h: SharedHandle, k: number, site: number): number;
+  /** The initial-team number of the image owning element k (atomics on shared elements take it). */
+  layoutOwner(h: SharedHandle, k: number, site: number): number;
   /** Offset of element k inside its owner's part (h.local when the owner is this image). */
   localOffset(h: SharedHandle, k: number): number;
   /** Gather/scatter a rectangle of the global index space to/from a local array. */
@@ -133,7 +156,7 @@ export interface Runtime {
    */
   notifyPut(h: CoarrayHandle, image: number, putImage: number, site: number): void;
 
-  // --- atomics on int coarray elements (shared arrays: pass owner(h,k) / localOffset(h,k)) ---
+  // --- atomics on int coarray elements (shared arrays: pass layoutOwner(h,k) / localOffset(h,k)) ---
   atomicDefine(h: Handle, image: number, offset: number, value: number, site: number): void;
   atomicRef(h: Handle, image: number, offset: number, site: number): number;
   /** Returns the old value (generated code ignores it for the non-fetch forms). */

@@ -12,16 +12,23 @@ export type Part = PartArray | null;
 
 export class CoarrayImpl implements CoarrayHandle {
   readonly kind = "coarray" as const;
+  /**
+   * Every image's part by the current team's image numbers (§7.1: `c[p]` is image p of the
+   * team): `initialParts` itself in the initial team, remapped when the team changes.
+   */
+  parts: Part[];
   constructor(
     readonly name: string,
     readonly elem: AllocElem,
     readonly dims: readonly number[],
     readonly length: number,
     readonly local: TypedArray,
-    /** Every image's part: mapped directly for this node's images, null for remote ones. */
-    readonly parts: Part[],
+    /** Every image's part by initial number: mapped directly for this node's images, null for remote ones. */
+    readonly initialParts: Part[],
     readonly segment: number,
-  ) {}
+  ) {
+    this.parts = initialParts;
+  }
 }
 
 export class SharedImpl implements SharedHandle {

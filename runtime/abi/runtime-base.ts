@@ -10,6 +10,7 @@ import { AbortSignal, StopSignal, type Core } from "../core/core.js";
 import { floatToInt, intDiv, intMod, intPow } from "../support/int32.js";
 import { formatFixed, formatValue, sourceExcerpt } from "../support/format.js";
 import { Xoshiro128 } from "../support/random.js";
+import { Team, imageName } from "../extended/teams.js";
 
 /** What the runtime needs from the compiled module besides `main`. */
 export interface ProgramInfo {
@@ -19,8 +20,11 @@ export interface ProgramInfo {
 }
 
 export abstract class RuntimeBase {
+  /** This image's number and the image count in the initial team. */
   protected readonly rank: number;
   protected readonly size: number;
+  /** The current team (§7.1): image numbers, ranges and messages are relative to it. */
+  protected team: Team;
   private readonly rng: Xoshiro128;
   private readonly clockOrigin = performance.timeOrigin / 1000;
   /**
@@ -39,6 +43,7 @@ export abstract class RuntimeBase {
     this.rank = core.rank;
     this.size = core.size;
     this.rng = new Xoshiro128(0, this.rank);
+    this.team = Team.initial(this.rank, this.size);
   }
 
   // --- termination and errors -------------------------------------------------------------------
@@ -52,7 +57,7 @@ export abstract class RuntimeBase {
     const status = typeof value === "number" ? value | 0 : 1;
     this.flushOutput();
     if (this.core.beginAbort(status)) {
-      if (typeof value === "string") this.core.writeErr(`image ${this.rank}: ERROR STOP ${value}\n`, true);
+      if (typeof value === "string") this.core.writeErr(`${imageName(this.team, this.team.me)}: ERROR STOP ${value}\n`, true);
       this.core.finishAbort();
     }
     throw new AbortSignal();
@@ -69,7 +74,7 @@ export abstract class RuntimeBase {
       const file = this.program.sourceFile;
       const where = position ? `${file}:${position[0]}:${position[1]}` : file;
       const excerpt = position ? sourceExcerpt(this.program.sourceLines, position[0]) : "";
-      this.core.writeErr(`${where}: runtime error: image ${this.rank}: ${message}\n${excerpt}`, true);
+      this.core.writeErr(`${where}: runtime error: ${imageName(this.team, this.team.me)}: ${message}\n${excerpt}`, true);
       this.core.finishAbort();
     }
     throw new AbortSignal();
@@ -105,7 +110,7 @@ export abstract class RuntimeBase {
   }
 
   protected accessError(h: CoarrayHandle, image: number, offset: number, site: number): never {
-    if (!(Number.isInteger(image) && image >= 0 && image < this.size)) this.imageError(h.name, image, site);
+    if (!(Number.isInteger(image) && image >= 0 && image < this.team.size)) this.imageError(h.name, image, site);
     if (h.dims.length === 2) {
       this.fail(`linear index ${offset} is out of bounds for '${h.name}' (${h.dims[0]} x ${h.dims[1]} elements)`, site);
     }
@@ -113,7 +118,7 @@ export abstract class RuntimeBase {
   }
 
   protected imageError(name: string, image: number, site: number): never {
-    this.fail(`image index ${image} is out of range for '${name}' (valid 0..${this.size - 1})`, site);
+    this.fail(`image index ${image} is out of range for '${name}' (valid 0..${this.team.size - 1})`, site);
   }
 
   protected sharedIndexError(h: SharedHandle, k: number, site: number): never {
@@ -129,8 +134,8 @@ export abstract class RuntimeBase {
 
   protected checkImageArgument(what: string, image: number, site: number, allowNone: boolean): void {
     if (allowNone && image < 0) return;
-    if (!(Number.isInteger(image) && image >= 0 && image < this.size)) {
-      this.fail(`${what}: image index ${image} is out of range (valid 0..${this.size - 1})`, site);
+    if (!(Number.isInteger(image) && image >= 0 && image < this.team.size)) {
+      this.fail(`${what}: image index ${image} is out of range (valid 0..${this.team.size - 1})`, site);
     }
   }
 

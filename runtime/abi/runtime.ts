@@ -25,9 +25,6 @@ import {
 } from "./abi.js";
 import {
   AtomicCode,
-  CollectiveCode,
-  SYNC_IMAGES_LIST,
-  SYNC_IMAGES_STAR,
   WaitKind,
   applyAtomic,
   localWord,
@@ -36,13 +33,13 @@ import {
   type AtomicWord,
   type Core,
 } from "../core/core.js";
-import { Barrier } from "../extended/barrier.js";
-import { Collectives, combiners } from "../extended/collectives.js";
-import { Critical, acquireLock, lockKey, releaseLock } from "../extended/locks.js";
+import { combiners } from "../extended/collectives.js";
+import { acquireLock, lockKey, releaseLock } from "../extended/locks.js";
 import { notifyEvent, postEvent, waitEvent } from "../extended/events.js";
-import { SyncImages } from "../extended/sync-images.js";
+import { reviveTeams, type Team } from "../extended/teams.js";
 import { CoarrayImpl, SharedImpl, elementBytes, partHoldingRun, storageOf, viewOf, type Part } from "./handles.js";
-import { RuntimeBase, type ProgramInfo } from "./runtime-base.js";
+import type { ProgramInfo } from "./runtime-base.js";
+import { SyncRuntime } from "./runtime-sync.js";
 import type { ImageCheckpoint } from "../checkpoint/image-checkpoint.js";
 import type { CheckpointSettings } from "../checkpoint/storage.js";
 import {
@@ -62,21 +59,15 @@ import {
   sequenceRect,
 } from "../core/layout-math.js";
 
-export class PgasRuntime extends RuntimeBase implements Runtime {
+export class PgasRuntime extends SyncRuntime implements Runtime {
   readonly abiVersion = ABI_VERSION;
-  private readonly barrier: Barrier;
-  private readonly syncer: SyncImages;
-  private readonly critical: Critical;
-  private readonly collectives: Collectives;
   /** Present in a program with `checkpoint` statements (enableCheckpoints). */
   private ckpt: ImageCheckpoint | null = null;
+  /** Every coarray (lock and event) handle: their parts follow the current team (teamChanged). */
+  private readonly coarrays: CoarrayImpl[] = [];
 
   constructor(core: Core, program: ProgramInfo, args: readonly string[], label: boolean) {
     super(core, program, args, label);
-    this.barrier = new Barrier(core);
-    this.syncer = new SyncImages(core);
-    this.critical = new Critical(core);
-    this.collectives = new Collectives(core, this.barrier);
   }
 
   /**
@@ -96,15 +87,6 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
     });
   }
 
-  // --- images -----------------------------------------------------------------------------------
-
-  thisImage(): number {
-    return this.rank;
-  }
-  numImages(): number {
-    return this.size;
-  }
-
   // --- collective allocation --------------------------------------------------------------------
 
   coarray(name: string, elem: AllocElem, dims: number[], site: number): CoarrayHandle {
@@ -116,6 +98,7 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
     if (!exchange.ok) this.fail(`allocating '${name}': ${exchange.message}`, site);
     const parts = exchange.buffers.map((buffer) => viewOf(elem, buffer));
     const handle = new CoarrayImpl(name, elem, [...dims], length, parts[this.rank]!, parts, exchange.id);
+    this.coarrays.push(handle);
     this.ckpt?.allocated("coarray", name, elem, dims, 1, handle.local);
     this.syncAfterAllocation(name, site);
     return handle;
@@ -161,7 +144,7 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
     const part = (h as CoarrayImpl).parts[image];
     if (part && offset >= 0 && offset < h.length) return part[offset];
     if (part === undefined || !(offset >= 0 && offset < h.length)) this.accessError(h, image, offset, site);
-    return this.core.remoteGet((h as CoarrayImpl).segment, image, storageOf(h.elem), offset);
+    return this.core.remoteGet((h as CoarrayImpl).segment, this.team.members[image]!, storageOf(h.elem), offset);
   }
 
   put(h: CoarrayHandle, image: number, offset: number, value: number, site: number): void {
@@ -171,7 +154,7 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
       return;
     }
     if (part === undefined || !(offset >= 0 && offset < h.length)) this.accessError(h, image, offset, site);
-    this.core.remotePut((h as CoarrayImpl).segment, image, storageOf(h.elem), offset, value);
+    this.core.remotePut((h as CoarrayImpl).segment, this.team.members[image]!, storageOf(h.elem), offset, value);
   }
 
   getRect(h: CoarrayHandle, image: number, src: Rect, dst: TypedArray, dstRect: Rect, site: number): void {
@@ -186,7 +169,7 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
       copyRect(part, src, dst, dstRect);
       return;
     }
-    const packed = this.core.remoteGetRect((h as CoarrayImpl).segment, image, storageOf(h.elem), src);
+    const packed = this.core.remoteGetRect((h as CoarrayImpl).segment, this.team.members[image]!, storageOf(h.elem), src);
     copyRect(packed, packedRect(src), dst, dstRect);
   }
 
@@ -202,7 +185,7 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
       copyRect(src, srcRect, part, dst);
       return;
     }
-    this.core.remotePutRect((h as CoarrayImpl).segment, image, storageOf(h.elem), dst, packRect(src, srcRect));
+    this.core.remotePutRect((h as CoarrayImpl).segment, this.team.members[image]!, storageOf(h.elem), dst, packRect(src, srcRect));
   }
 
   /** The part of `image` (null when it lives on another node); checks the image index. */
@@ -241,6 +224,10 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
   }
 
   owner(h: SharedHandle, k: number, site: number): number {
+    return this.team.indexOf[this.layoutOwner(h, k, site)]!;
+  }
+
+  layoutOwner(h: SharedHandle, k: number, site: number): number {
     if (!(k >= 0 && k < h.length)) this.sharedIndexError(h, k, site);
     return Math.floor(k / h.blockSize) % this.size;
   }
@@ -322,55 +309,6 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
     });
   }
 
-  // --- image control --------------------------------------------------------------------------
-
-  syncAll(site: number): void {
-    this.core.statement(WaitKind.SYNC_ALL, site, 0, 0);
-    const problem = this.barrier.wait();
-    if (problem !== null) this.fail(`sync all: ${problem}`, site);
-  }
-
-  syncImages(images: number | Int32Array | null, site: number): void {
-    let partners: number[];
-    if (images === null) {
-      partners = [];
-      for (let image = 0; image < this.size; image++) partners.push(image);
-    } else if (typeof images === "number") {
-      partners = [images];
-    } else {
-      partners = Array.from(images);
-    }
-    const seen = new Uint8Array(this.size);
-    for (const image of partners) {
-      if (!(Number.isInteger(image) && image >= 0 && image < this.size)) {
-        this.fail(`sync images: image index ${image} is out of range (valid 0..${this.size - 1})`, site);
-      }
-      if (seen[image]) this.fail(`sync images: image ${image} appears twice in the list`, site);
-      seen[image] = 1;
-    }
-    this.core.statement(WaitKind.SYNC_IMAGES, site, typeof images === "number" ? images : images === null ? SYNC_IMAGES_STAR : SYNC_IMAGES_LIST, 0);
-    const problem = this.syncer.sync(partners);
-    if (problem !== null) this.fail(problem, site);
-  }
-
-  syncMemory(_site: number): void {
-    // Puts to this node's images are plain stores that are already done; a seq-cst atomic
-    // read-modify-write orders them before anything this image does next. Puts to other
-    // nodes are waited for.
-    this.core.completePuts();
-    this.core.ctlAdd(this.rank, 0, 0);
-  }
-
-  criticalEnter(id: number, site: number): void {
-    this.core.statement(WaitKind.CRITICAL, site, 0, id);
-    const problem = this.critical.enter(id);
-    if (problem !== null) this.fail(problem, site);
-  }
-
-  criticalExit(id: number, _site: number): void {
-    this.critical.exit(id);
-  }
-
   lock(h: CoarrayHandle, image: number, site: number): void {
     const word = this.syncWord(h, image, "lock", site);
     this.core.statement(WaitKind.LOCK, site, image, (h as CoarrayImpl).segment);
@@ -385,37 +323,44 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
   }
 
   eventPost(h: CoarrayHandle, image: number, site: number): void {
-    postEvent(this.core, this.syncWord(h, image, "event", site), image);
+    postEvent(this.core, this.syncWord(h, image, "event", site), this.team.members[image]!);
   }
 
   eventWait(h: CoarrayHandle, until: number, site: number): void {
-    const word = this.syncWord(h, this.rank, "event", site);
+    const word = this.syncWord(h, this.team.me, "event", site);
     this.core.statement(WaitKind.EVENT_WAIT, site, until >= 1 ? until : 1, (h as CoarrayImpl).segment);
     const problem = waitEvent(this.core, word, until, `'${h.name}'`);
     if (problem !== null) this.fail(problem, site);
   }
 
   eventQuery(h: CoarrayHandle, site: number): number {
-    return this.syncWord(h, this.rank, "event", site).load();
+    return this.syncWord(h, this.team.me, "event", site).load();
   }
 
   notifyPut(h: CoarrayHandle, image: number, putImage: number, site: number): void {
     if (h.elem !== "event") this.fail(`'${h.name}' is not an event`, site);
     const part = this.partFor(h as CoarrayImpl, image, site);
     if (image !== putImage) this.fail(`notify ${h.name}[${image}]: the event must be on the image the put went to, image ${putImage}`, site);
-    notifyEvent(this.core, part as Int32Array | null, (h as CoarrayImpl).segment, image);
+    notifyEvent(this.core, part as Int32Array | null, (h as CoarrayImpl).segment, this.team.members[image]!);
   }
 
   private syncWord(h: CoarrayHandle, image: number, kind: "lock" | "event", site: number): AtomicWord {
     if (h.elem !== kind) this.fail(`'${h.name}' is not a ${kind}`, site);
     const part = this.partFor(h as CoarrayImpl, image, site);
-    return part !== null ? localWord(part as Int32Array, 0) : remoteWord(this.core, (h as CoarrayImpl).segment, image, 0);
+    return part !== null ? localWord(part as Int32Array, 0) : remoteWord(this.core, (h as CoarrayImpl).segment, this.team.members[image]!, 0);
+  }
+
+  protected teamChanged(team: Team): void {
+    for (const h of this.coarrays) h.parts = team.parent === null ? h.initialParts : Array.from(team.members, (initial) => h.initialParts[initial] ?? null);
   }
 
   // --- checkpoint and restart (checkpoint/image-checkpoint.ts) ---------------------------------
 
   resumeState(): ResumeState | null {
-    return this.ckpt?.resumeState() ?? null;
+    const state = this.ckpt?.resumeState() ?? null;
+    // every image restarts here: teams saved in variables get their scratch as a first form team would
+    if (state !== null && reviveTeams(state.vars, this.team, this.size)) this.teamsRevived();
+    return state;
   }
   checkpoint(id: number, vars: Record<string, CheckpointValue>, site: number): void {
     this.core.statement(WaitKind.CHECKPOINT, site, id, 0);
@@ -453,7 +398,9 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
   private atomic(h: Handle, image: number, offset: number, op: AtomicCodeValue, value: number, expected: number, site: number): number {
     const part = this.atomicPart(h, image, offset, site);
     if (part !== null) return applyAtomic(part, offset, op, value, expected);
-    return this.core.remoteAtomic((h as CoarrayImpl | SharedImpl).segment, image, offset, op, value, expected);
+    // a coarray's image is the current team's; a shared element's owner is an initial number
+    const target = h.kind === "coarray" ? this.team.members[image]! : image;
+    return this.core.remoteAtomic((h as CoarrayImpl | SharedImpl).segment, target, offset, op, value, expected);
   }
 
   atomicDefine(h: Handle, image: number, offset: number, value: number, site: number): void {
@@ -474,48 +421,6 @@ export class PgasRuntime extends RuntimeBase implements Runtime {
     return this.atomic(h, image, offset, AtomicCode.CAS, desired, expected, site);
   }
 
-  // --- collectives ------------------------------------------------------------------------------
-
-  private failer(site: number): (message: string) => never {
-    return (message: string) => this.fail(message, site);
-  }
-
-  coReduce(op: ReduceOp, elem: "int" | "float", value: number, resultImage: number, site: number): number {
-    const what = `co_${op}`;
-    this.checkImageArgument(what, resultImage, site, true);
-    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode[what as keyof typeof CollectiveCode], 0);
-    return this.collectives.reduce(what, value, combiners[elem][op], resultImage, this.failer(site));
-  }
-
-  coReduceArray(op: ReduceOp, data: Int32Array | Float64Array, resultImage: number, site: number): void {
-    const what = `co_${op}`;
-    this.checkImageArgument(what, resultImage, site, true);
-    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode[what as keyof typeof CollectiveCode], 0);
-    const combine = combiners[data instanceof Int32Array ? "int" : "float"][op];
-    this.collectives.reduceArray(what, data, combine, resultImage, this.failer(site));
-  }
-
-  coBroadcast(_elem: "int" | "float", value: number, source: number, site: number): number {
-    this.checkImageArgument("co_broadcast", source, site, false);
-    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode.co_broadcast, 0);
-    return this.collectives.broadcast("co_broadcast", value, source, this.failer(site));
-  }
-
-  coBroadcastArray(data: Int32Array | Float64Array, source: number, site: number): void {
-    this.checkImageArgument("co_broadcast", source, site, false);
-    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode.co_broadcast, 0);
-    this.collectives.broadcastArray("co_broadcast", data, source, this.failer(site));
-  }
-
-  coReduceFn(_elem: "int" | "float", value: number, f: (a: number, b: number) => number, site: number): number {
-    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode.co_reduce, 0);
-    return this.collectives.reduce("co_reduce", value, f, -1, this.failer(site));
-  }
-
-  coReduceFnArray(data: Int32Array | Float64Array, f: (a: number, b: number) => number, site: number): void {
-    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode.co_reduce, 0);
-    this.collectives.reduceArray("co_reduce", data, f, -1, this.failer(site));
-  }
 }
 
 const ATOMIC_CODES: Record<AtomicOp, AtomicCodeValue> = {

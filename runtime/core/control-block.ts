@@ -19,9 +19,9 @@ export const Global = {
   COUNT: 16,
 } as const;
 
-/** Words per image: the fixed control words plus one sync-images counter per image. */
+/** Words per image: the fixed control words plus a sync-images and a team-barrier counter per image. */
 export function imageWords(images: number): number {
-  return Ctl.SYNC_BASE + images;
+  return Ctl.SYNC_BASE + 2 * images;
 }
 
 export function controlBlockWords(images: number): number {

@@ -36,9 +36,17 @@ export const Ctl = {
   WAIT_ON: 77,
   PROGRESS: 78,
   STOP_SITE: 79,
-  /** sync images: word SYNC_BASE + j on image i counts `sync images` by j that named i. */
+  /**
+   * sync images: word SYNC_BASE + j on image i counts `sync images` by j that named i; then
+   * (teamSyncWord) word SYNC_BASE + P + j counts the team barrier signals j sent to i.
+   */
   SYNC_BASE: 80,
 } as const;
+
+/** The control word on image i that counts the team barrier signals image j sent it (of P images). */
+export function teamSyncWord(images: number, j: number): number {
+  return Ctl.SYNC_BASE + images + j;
+}
 
 /** What an image control statement is (Ctl.STMT_KIND); 0 before the first one. */
 export const WaitKind = {
@@ -58,6 +66,10 @@ export const WaitKind = {
   COLLECTIVE: 7,
   /** `checkpoint` (taken or resumed at); STMT_ARG: the statement id. */
   CHECKPOINT: 8,
+  /** Teams (§7.1): STMT_ARG is the team number k (of the new team, of t, of the team left). */
+  FORM_TEAM: 9,
+  CHANGE_TEAM: 10,
+  END_TEAM: 11,
 } as const;
 export const SYNC_IMAGES_STAR = -1;
 export const SYNC_IMAGES_LIST = -2;

@@ -44,7 +44,7 @@ const BUILT_IN_COMBINERS: ReadonlySet<Combine> = new Set<Combine>([
  * halves[0][i] = halves[0][i] ⊕ halves[1][i] ⊕ … ⊕ halves[P-1][i] (left to right) for i in
  * [from, to). Sums get a loop of their own: the generic one calls `combine` per element.
  */
-function foldRange(halves: NumericArray[], from: number, to: number, combine: Combine): void {
+export function foldRange(halves: NumericArray[], from: number, to: number, combine: Combine): void {
   const target = halves[0];
   if (combine === combiners.float.sum) {
     for (let image = 1; image < halves.length; image++) {
@@ -94,6 +94,15 @@ export class Collectives {
     let acc = scratch[0].f64[parity];
     for (let image = 1; image < scratch.length; image++) acc = combine(acc, scratch[image].f64[parity]);
     return acc;
+  }
+
+  /** Every image's `value`, in image order (`form team` gathers each image's k). */
+  gather(what: string, value: number, fail: Fail): Float64Array {
+    const scratch = this.ensureScratch(0, what, fail);
+    const parity = this.round++ & 1;
+    scratch[this.core.rank].f64[parity] = value;
+    this.sync(what, fail, this.scalarRanges[parity]);
+    return Float64Array.from(scratch, (views) => views.f64[parity]!);
   }
 
   broadcast(what: string, value: number, source: number, fail: Fail): number {

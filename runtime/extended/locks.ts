@@ -40,33 +40,36 @@ export function lockKey(segment: number, image: number): number {
   return WaitKey.LOCK_BASE + ((segment * 4099 + image) & 0xffffff);
 }
 
-/** `critical` constructs: one lock per construct id in image 0's control words. */
+/**
+ * `critical` constructs: one lock per construct id in the control words of the current team's
+ * first image (`leader`: image 0 in the initial team), so sibling teams do not exclude each other.
+ */
 export class Critical {
   constructor(private readonly core: Core) {}
 
-  enter(id: number): string | null {
+  enter(id: number, leader: number): string | null {
     const core = this.core;
     core.completePuts();
     const me = core.rank + 1;
     const word = Ctl.CRITICAL_BASE + (id % Ctl.CRITICAL_SLOTS);
-    const old = core.ctlCas(0, word, 0, me);
+    const old = core.ctlCas(leader, word, 0, me);
     if (old === 0) return null;
     if (old === me) return "critical construct entered again while this image is inside it";
     return core.waitUntil(
       WaitKey.CRITICAL,
-      () => core.ctlCas(0, word, 0, me) === 0,
+      () => core.ctlCas(leader, word, 0, me) === 0,
       () => {
-        const holder = core.ctlLoad(0, word) - 1;
+        const holder = core.ctlLoad(leader, word) - 1;
         core.waitingOn(holder);
         return holder >= 0 && core.isStopped(holder) ? `critical construct held by image ${holder}, which has stopped` : null;
       },
     );
   }
 
-  exit(id: number): void {
+  exit(id: number, leader: number): void {
     const core = this.core;
     core.completePuts();
     const word = Ctl.CRITICAL_BASE + (id % Ctl.CRITICAL_SLOTS);
-    if (core.ctlCas(0, word, core.rank + 1, 0) === core.rank + 1) core.ringKey(WaitKey.CRITICAL);
+    if (core.ctlCas(leader, word, core.rank + 1, 0) === core.rank + 1) core.ringKey(WaitKey.CRITICAL);
   }
 }

@@ -80,7 +80,15 @@ export function decodeWatches(body: Buffer): ImageWatch[] | null {
   return watches;
 }
 
-const BARRIER_KINDS = new Set<number>([WaitKind.SYNC_ALL, WaitKind.ALLOCATION, WaitKind.COLLECTIVE, WaitKind.CHECKPOINT]);
+const BARRIER_KINDS = new Set<number>([
+  WaitKind.SYNC_ALL,
+  WaitKind.ALLOCATION,
+  WaitKind.COLLECTIVE,
+  WaitKind.CHECKPOINT,
+  WaitKind.FORM_TEAM,
+  WaitKind.CHANGE_TEAM,
+  WaitKind.END_TEAM,
+]);
 
 /**
  * True when the waiting images can certainly never all go on. Only meaningful when no image is
@@ -175,6 +183,22 @@ function where(program: ProgramSites, site: number): string {
 
 /** The statement an image is in (or last executed), as the user wrote it, and what it waits for. */
 function statementText(w: ImageWatch, program: ProgramSites, segmentName: (id: number) => string): { text: string; detail: string } {
+  const { text, detail } = statementAlone(w, program, segmentName);
+  // inside a team (§7.1) the statement's team: STMT_SEGMENT holds its number (0: the initial team)
+  const team = TEAM_SCOPED.has(w.kind) && w.segment > 0 ? ` in team ${w.segment}` : "";
+  return { text: text + team, detail };
+}
+
+const TEAM_SCOPED = new Set<number>([
+  WaitKind.SYNC_ALL,
+  WaitKind.SYNC_IMAGES,
+  WaitKind.COLLECTIVE,
+  WaitKind.FORM_TEAM,
+  WaitKind.CHANGE_TEAM,
+  WaitKind.END_TEAM,
+]);
+
+function statementAlone(w: ImageWatch, program: ProgramSites, segmentName: (id: number) => string): { text: string; detail: string } {
   const position = w.site > 0 ? program.sites[w.site - 1] : undefined;
   const waiting = w.state === ImageState.WAITING && w.waitOn >= 0;
   switch (w.kind) {
@@ -197,6 +221,12 @@ function statementText(w: ImageWatch, program: ProgramSites, segmentName: (id: n
       return { text: COLLECTIVE_NAMES.get(w.arg) ?? "collective", detail: "" };
     case WaitKind.CHECKPOINT:
       return { text: "checkpoint", detail: "" };
+    case WaitKind.FORM_TEAM:
+      return { text: `form team(${w.arg}, ...)`, detail: "" };
+    case WaitKind.CHANGE_TEAM:
+      return { text: `change team (entering team ${w.arg})`, detail: waiting ? ` (waiting for image ${w.waitOn})` : "" };
+    case WaitKind.END_TEAM:
+      return { text: `end of change team (leaving team ${w.arg})`, detail: waiting ? ` (waiting for image ${w.waitOn})` : "" };
     default:
       return { text: "image control statement", detail: "" };
   }

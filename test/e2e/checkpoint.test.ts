@@ -98,4 +98,18 @@ describe.skipIf(!cliAvailable())("checkpoint and restart of a compiled program",
     expect(second.status).toBe(0);
     expect(first.stdout + second.stdout).toBe(reference);
   });
+
+  it("team values saved by a checkpoint work after a restart on another split (test/fixtures/checkpoint/teams.pgas)", async () => {
+    const teams = join(repoRoot, "test", "fixtures", "checkpoint", "teams.pgas");
+    const dir = mkdtempSync(join(tmpdir(), "pgasc-teams-"));
+    const teamsRun = (options: string[], args: string[]) =>
+      runCli(["run", "-n", "5", ...options, "--checkpoint-dir", dir, "-o", join(buildDir(), "teams-checkpoint.mjs"), teams, "--", ...args], TIMEOUT_MS);
+    const uninterrupted = await teamsRun([], ["0"]);
+    expect(uninterrupted.status).toBe(0);
+    const stopped = await teamsRun(["--nodes", "2"], ["1"]);
+    expect(stopped.status).toBe(7);
+    const restarted = await teamsRun(["--nodes", "3", "--restart"], ["0"]);
+    expect({ status: restarted.status, stderr: restarted.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(restarted.stdout.split("\n").sort()).toEqual(uninterrupted.stdout.split("\n").sort());
+  });
 });

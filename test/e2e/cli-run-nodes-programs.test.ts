@@ -15,6 +15,8 @@ const REPRESENTATIVE = [
   "critical",
   "events",
   "notify",
+  "team_collectives",
+  "team_sync",
   "locks",
   "memory_model",
   "shared_layouts",

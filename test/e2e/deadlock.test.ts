@@ -60,6 +60,16 @@ if me < 2 {
 }
 `,
   // a hang the certain rule cannot prove (image 0's list might name image 1): only time tells
+  "teams.pgas": `const me = this_image()
+var t: team
+form team(me % 2 + 1, t)
+if me < 2 {
+  change team(t) {
+    sync all
+  }
+}
+sync all
+`,
   "stall.pgas": `const me = this_image()
 var l: int(1)
 if me == 0 {
@@ -215,6 +225,19 @@ describe("hangs the certain rule cannot prove, --deadlock-timeout and --timeout"
       ]);
     });
   }
+
+  it("team statements are named with their team (2 nodes, --deadlock-timeout 2)", { timeout: 300_000 }, async () => {
+    // images 0 and 1 enter their teams; their partners 2 and 3 went on to the sync all of all images
+    const r = await run("teams.pgas", 4, 2, ["--deadlock-timeout", "2"]);
+    expect(r.status).toBe(1);
+    expect(stderrLines(r.stderr)).toEqual([
+      "pgasc: deadlock: no image has made progress for 2 second(s) (--deadlock-timeout); stopping all images",
+      "image 0: change team (entering team 1) at teams.pgas:5 (waiting for image 2)",
+      "image 1: change team (entering team 2) at teams.pgas:5 (waiting for image 3)",
+      "image 2: sync all at teams.pgas:9",
+      "image 3: sync all at teams.pgas:9",
+    ]);
+  });
 
   // --timeout counts from the start, start-up included: on a loaded machine a short deadline can
   // come before the images reach the statements the report names (it then says "running"), so

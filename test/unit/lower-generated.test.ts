@@ -41,6 +41,8 @@ export function runMock(main: CompiledMain, opts: { images?: number; me?: number
     abiVersion: 1,
     thisImage: () => me,
     numImages: () => P,
+    layoutImage: () => me,
+    layoutImages: () => P,
     print: (s: string) => lines.push(s),
     str: (v: number | boolean, kind: "int" | "float" | "bool") => formatValue(v, kind),
     fixed: (x: number, d: number) => formatFixed(x, d),
