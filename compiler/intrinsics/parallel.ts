@@ -12,8 +12,8 @@ import { dataQuery, declarative, describe, expectArg, type Intrinsic, type Intri
 // ---------------------------------------------------------------------------------------------
 
 export const images: readonly Intrinsic[] = [
-  declarative("this_image", "images", [], INT, { kind: "runtime", method: "thisImage", site: false }, "This image's number, 0..num_images()-1."),
-  declarative("num_images", "images", [], INT, { kind: "runtime", method: "numImages", site: false }, "The number of images.", {
+  declarative("this_image", "images", [], INT, { kind: "runtime", method: "thisImage", site: false }, "This image's number in the current team (§7.1), 0..num_images()-1."),
+  declarative("num_images", "images", [], INT, { kind: "runtime", method: "numImages", site: false }, "The number of images of the current team.", {
     invariant: true,
     pure: true,
   }),

@@ -30,10 +30,10 @@ export class ObservedRuntime extends PgasRuntime {
     if (part === null) {
       const t0 = this.rec.start();
       const value = super.get(h, image, offset, site);
-      this.rec.op(K.GET, site, image, elementBytes(h.elem), t0);
+      this.rec.op(K.GET, site, this.team.members[image]!, elementBytes(h.elem), t0);
       return value;
     }
-    if (image !== this.rank && part !== undefined) this.rec.burst(K.GET, site, image, elementBytes(h.elem), false);
+    if (image !== this.team.me && part !== undefined) this.rec.burst(K.GET, site, this.team.members[image]!, elementBytes(h.elem), false);
     return super.get(h, image, offset, site);
   }
 
@@ -42,7 +42,7 @@ export class ObservedRuntime extends PgasRuntime {
     // The hot path of fine-grained puts on this node, kept as short as PgasRuntime's own.
     if (part && offset >= 0 && offset < h.length) {
       part[offset] = value;
-      if (image !== this.rank) this.rec.burst(K.PUT, site, image, elementBytes(h.elem), false);
+      if (image !== this.team.me) this.rec.burst(K.PUT, site, this.team.members[image]!, elementBytes(h.elem), false);
       return;
     }
     this.putElsewhere(h, image, offset, value, site);
@@ -50,7 +50,7 @@ export class ObservedRuntime extends PgasRuntime {
 
   /** A put to another node, or one the runtime refuses: out of the hot path (inlined callers stay small). */
   private putElsewhere(h: CoarrayHandle, image: number, offset: number, value: number, site: number): void {
-    if ((h as CoarrayImpl).parts[image] === null) this.rec.burst(K.PUT, site, image, elementBytes(h.elem), true);
+    if ((h as CoarrayImpl).parts[image] === null) this.rec.burst(K.PUT, site, this.team.members[image]!, elementBytes(h.elem), true);
     super.put(h, image, offset, value, site);
   }
 
@@ -76,17 +76,17 @@ export class ObservedRuntime extends PgasRuntime {
   // --- sections -----------------------------------------------------------------------------
 
   override getRect(h: CoarrayHandle, image: number, src: Rect, dst: TypedArray, dstRect: Rect, site: number): void {
-    if (image === this.rank) return super.getRect(h, image, src, dst, dstRect, site);
+    if (image === this.team.me) return super.getRect(h, image, src, dst, dstRect, site);
     const t0 = this.rec.start();
     super.getRect(h, image, src, dst, dstRect, site);
-    this.rec.op(K.GET_SECTION, site, image, src.n0 * src.n1 * elementBytes(h.elem), t0);
+    this.rec.op(K.GET_SECTION, site, this.team.members[image]!, src.n0 * src.n1 * elementBytes(h.elem), t0);
   }
 
   override putRect(h: CoarrayHandle, image: number, dst: Rect, src: TypedArray, srcRect: Rect, site: number): void {
-    if (image === this.rank) return super.putRect(h, image, dst, src, srcRect, site);
+    if (image === this.team.me) return super.putRect(h, image, dst, src, srcRect, site);
     const t0 = this.rec.start();
     super.putRect(h, image, dst, src, srcRect, site);
-    this.rec.op(K.PUT_SECTION, site, image, dst.n0 * dst.n1 * elementBytes(h.elem), t0);
+    this.rec.op(K.PUT_SECTION, site, this.team.members[image]!, dst.n0 * dst.n1 * elementBytes(h.elem), t0);
   }
 
   override sgetRect(h: SharedHandle, src: Rect, dst: TypedArray, dstRect: Rect, site: number): void {
@@ -148,19 +148,19 @@ export class ObservedRuntime extends PgasRuntime {
   override lock(h: CoarrayHandle, image: number, site: number): void {
     const t0 = this.rec.start();
     super.lock(h, image, site);
-    this.rec.op(K.LOCK, site, image === this.rank ? -1 : image, 0, t0);
+    this.rec.op(K.LOCK, site, image === this.team.me ? -1 : this.team.members[image]!, 0, t0);
   }
 
   override unlock(h: CoarrayHandle, image: number, site: number): void {
     const t0 = this.rec.start();
     super.unlock(h, image, site);
-    this.rec.op(K.UNLOCK, site, image === this.rank ? -1 : image, 0, t0);
+    this.rec.op(K.UNLOCK, site, image === this.team.me ? -1 : this.team.members[image]!, 0, t0);
   }
 
   override eventPost(h: CoarrayHandle, image: number, site: number): void {
     const t0 = this.rec.start();
     super.eventPost(h, image, site);
-    this.rec.op(K.EVENT_POST, site, image === this.rank ? -1 : image, 0, t0);
+    this.rec.op(K.EVENT_POST, site, image === this.team.me ? -1 : this.team.members[image]!, 0, t0);
   }
 
   override eventWait(h: CoarrayHandle, until: number, site: number): void {
@@ -174,14 +174,16 @@ export class ObservedRuntime extends PgasRuntime {
   private atomicTimed<T>(h: Handle, image: number, site: number, run: () => T): T {
     const impl = h as CoarrayImpl | SharedImpl;
     const part = impl.parts[image];
-    if (image === this.rank || part === undefined) return run();
+    // a coarray's image is the current team's; a shared element's owner is an initial number
+    const target = h.kind === "coarray" ? this.team.members[image]! : image;
+    if (target === this.rank || part === undefined) return run();
     if (part !== null) {
-      this.rec.burst(K.ATOMIC, site, image, 4, false);
+      this.rec.burst(K.ATOMIC, site, target, 4, false);
       return run();
     }
     const t0 = this.rec.start();
     const result = run();
-    this.rec.op(K.ATOMIC, site, image, 4, t0);
+    this.rec.op(K.ATOMIC, site, target, 4, t0);
     return result;
   }
 
@@ -261,7 +263,7 @@ export class ObservedRuntime extends PgasRuntime {
   override notifyPut(h: CoarrayHandle, image: number, putImage: number, site: number): void {
     const t0 = this.rec.start();
     super.notifyPut(h, image, putImage, site);
-    this.rec.op(K.NOTIFY, site, image === this.rank ? -1 : image, 0, t0);
+    this.rec.op(K.NOTIFY, site, image === this.team.me ? -1 : this.team.members[image]!, 0, t0);
   }
 
   override checkpoint(id: number, vars: Record<string, CheckpointValue>, site: number): void {

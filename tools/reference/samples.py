@@ -192,7 +192,7 @@ def imbalance(P):
 
 SAMPLES = [hello, pi, ring, heat, transpose, wavefront, histogram, sort, axpy, bank, prodcons, imbalance]
 # Samples run at other image counts than COUNTS (their `// images:` line).
-ONLY = {"imbalance": [4]}
+ONLY = {"imbalance": [4, 7]}  # 7: the -n 7 --nodes 3 split compares with it (no one-node reference run)
 
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)

@@ -143,8 +143,30 @@ def heat_plate(P, NR=24, NC=16):
             line("total heat =", fixed(co_sum(parts), 6))]
 
 
+def teams(P):
+    members = {k: [i for i in range(P) if i % 2 + 1 == k] for k in (1, 2)}  # in initial order
+    out, parts = [], []
+    for k in (1, 2):
+        imgs = members[k]
+        if not imgs:
+            continue
+        for tme, me in enumerate(imgs):
+            out.append(line("image", me, "is image", tme, "of", len(imgs), "in team", k))
+        squares = co_sum([me * me for me in imgs])  # the team's own co_sum
+        out.append(line("team", k, "holds initial images" + "".join(" %d" % i for i in imgs),
+                        "and its sum of squares is", squares))
+        parts.append(squares)
+    mine = [0] * P  # each team's image 0 keeps its team's sum
+    for k in (1, 2):
+        if members[k]:
+            mine[members[k][0]] = parts[k - 1]
+    return out + [line("back in the initial team: num_images() =", P, "and team_number() =", -1),
+                  line("both teams together:", co_sum(mine))]
+
+
 STEPS = [("01-hello", hello), ("02-coarrays", coarrays), ("03-pi", pi), ("04-shared", shared),
-         ("05-halo", halo), ("06-heat", heat_rod), ("07-heat-nodes", heat_plate)]
+         ("05-halo", halo), ("06-heat", heat_rod), ("07-heat-nodes", heat_plate),
+         ("08-teams", teams)]
 
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
