@@ -222,6 +222,11 @@ export interface Core {
   ctlAdd(image: number, word: number, delta: number): number;
   /** Returns the old value. */
   ctlCas(image: number, word: number, expected: number, desired: number): number;
+  /**
+   * Adds 1 to control word `word` of `image` and wakes it, not waiting for either (a team
+   * barrier's signal): to another node one message, in order behind this image's puts there.
+   */
+  ctlSignal(image: number, word: number): void;
 
   // --- watchdog --------------------------------------------------------------------------------
   /**

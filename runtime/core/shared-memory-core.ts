@@ -129,6 +129,10 @@ export class SharedMemoryCore implements Core {
   remoteAtomic(_segment: number, image: number, _index: number, _op: AtomicCodeValue, _value: number, _expected: number): number {
     return this.notOnThisNode(image);
   }
+  ctlSignal(image: number, word: number): void {
+    this.ctlAdd(image, word, 1);
+    this.ring(image);
+  }
   remoteNotify(_segment: number, image: number, _index: number): void {
     this.notOnThisNode(image);
   }

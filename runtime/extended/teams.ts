@@ -115,8 +115,7 @@ export class TeamBarrier {
       const to = team.members[(me + distance) % n]!;
       const fromIndex = (me - distance + n) % n;
       const from = team.members[fromIndex]!;
-      core.ctlAdd(to, teamSyncWord(images, self), 1);
-      core.ring(to);
+      core.ctlSignal(to, teamSyncWord(images, self));
       const needed = ++this.consumed[from]!;
       const word = teamSyncWord(images, from);
       if (core.ctlLoad(self, word) >= needed) continue;

@@ -236,6 +236,20 @@ export class GrpcCore extends SharedMemoryCore {
     return this.replyValue();
   }
 
+  override ctlSignal(image: number, word: number): void {
+    if (this.isLocal(image)) {
+      super.ctlSignal(image, word);
+      return;
+    }
+    // as remoteNotify: a control-word add without reply (tag 0) and the doorbell, behind the puts
+    const node = this.nodeOf(image);
+    const writer = this.putWriters[node];
+    const puts = writer.count;
+    writer.ctl(this.rank, 0, AtomicCode.ADD, image, word, 1, 0);
+    writer.ring(this.rank, image);
+    this.sendOps(node, writer, puts > 0 ? { puts } : {});
+  }
+
   override remoteNotify(segment: number, image: number, index: number): void {
     // Behind the puts already buffered for that node, in the same frame: an atomic add with no
     // reply (tag 0), then the doorbell of the image that may be waiting for it.
