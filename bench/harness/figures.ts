@@ -309,6 +309,23 @@ export function buildCatalogue(options: SuiteOptions): Figure[] {
     });
   }
 
+  // --- teams (LANGUAGE.md §7.1): sync all inside a team of half the images against sync all of
+  // all of them (the hierarchical barrier): a team's barrier is a dissemination barrier ------------
+  for (const [images, nodes] of [
+    [16, 1],
+    [8, 2],
+  ] as const) {
+    const count = String(nodes === 1 ? (quick ? 500 : 2000) : quick ? 100 : 300);
+    const job = (mode: string) => pgasc("teams", images, [mode, count], nodes);
+    const where = nodes === 1 ? "one node" : "2 nodes";
+    add({
+      id: `team_sync_all/${images}x${nodes}`, label: `sync all in a team of ${images / 2} vs sync all of all ${images} images, ${where}`,
+      group: "teams", unit: "us",
+      pgasc: src(nodes === 1 ? job("team") : crossSide(job("team")), "sync_all_us"),
+      peer: { job: job("all"), result: "sync_all_us" }, peerName: `sync all of ${images} images`,
+    });
+  }
+
   // --- the cost of observing a run (issue 14): fine-grained puts, the operation that costs
   // least each, with --trace and --profile against the same run unobserved ----------------------
   for (const nodes of [1, 2]) {
