@@ -11,7 +11,8 @@ import { Barrier } from "../extended/barrier.js";
 import { Collectives, combiners, type Combine } from "../extended/collectives.js";
 import { Critical } from "../extended/locks.js";
 import { SyncImages } from "../extended/sync-images.js";
-import { Team, TeamBarrier } from "../extended/teams.js";
+import type { Team } from "../extended/teams.js";
+import { TeamBarrier } from "../extended/team-barrier.js";
 import { TeamCollectives } from "../extended/team-collectives.js";
 import { RuntimeBase, type ProgramInfo } from "./runtime-base.js";
 

@@ -178,6 +178,8 @@ export interface Core {
   /** This node's images are nodeFirst..nodeEnd-1 (contiguous); they share memory. */
   readonly nodeFirst: number;
   readonly nodeEnd: number;
+  /** The node process that holds `image` (images are dealt out in contiguous ranges). */
+  nodeOf(image: number): number;
 
   /**
    * Collective: every image contributes a segment of `bytes` (zero-filled). `agree` must be the

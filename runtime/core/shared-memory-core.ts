@@ -129,6 +129,10 @@ export class SharedMemoryCore implements Core {
   remoteAtomic(_segment: number, image: number, _index: number, _op: AtomicCodeValue, _value: number, _expected: number): number {
     return this.notOnThisNode(image);
   }
+  nodeOf(_image: number): number {
+    // this core alone is one node: every image is on it (the grpc conduit overrides this)
+    return 0;
+  }
   ctlSignal(image: number, word: number): void {
     this.ctlAdd(image, word, 1);
     this.ring(image);

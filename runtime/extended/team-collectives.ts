@@ -12,7 +12,8 @@
 import type { Core, ElemKind } from "../core/core.js";
 import { sequenceRect } from "../core/layout-math.js";
 import { foldRange, type Combine } from "./collectives.js";
-import type { Team, TeamBarrier } from "./teams.js";
+import type { Team } from "./teams.js";
+import type { TeamBarrier } from "./team-barrier.js";
 
 type Fail = (message: string) => never;
 type NumericArray = Int32Array | Float64Array;

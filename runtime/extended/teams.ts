@@ -1,12 +1,8 @@
-// Teams (LANGUAGE.md §7.1): the team an image works in, and the barrier of a team that is not the
-// initial one. Consumes a Core; produces Team values (what `form team` gives generated code) and a
-// barrier that involves only a team's images: a dissemination barrier over per-pair counters
-// (control word teamSyncWord(P, j) on image i counts the signals j sent i; this image counts what
-// it consumed), so sibling teams, and a parent and its children, never share a counter's meaning:
-// two images signal each other only in the barriers of the teams they are both in, which they
-// pass in the same order.
+// Teams (LANGUAGE.md §7.1): the team an image works in. Consumes nothing but the ABI's TeamValue;
+// produces Team values (what `form team` gives generated code, kept by change team and the
+// runtime), their revival after a restart, and how messages name a team's images. The barrier
+// of a team is team-barrier.ts's, its collectives team-collectives.ts's.
 
-import { WaitKey, teamSyncWord, type Core } from "../core/core.js";
 import type { TeamValue } from "../abi/abi.js";
 
 export class Team implements TeamValue {
@@ -89,44 +85,4 @@ export function reviveTeams(vars: Record<string, unknown>, initial: Team, images
 /** `image 1 (initial 3)` inside a team, `image 3` in the initial team. */
 export function imageName(team: Team, index: number): string {
   return team.parent === null ? `image ${index}` : `image ${index} (initial ${team.members[index]})`;
-}
-
-export class TeamBarrier {
-  /** Signals consumed from each image (initial index). */
-  private readonly consumed: Int32Array;
-
-  constructor(private readonly core: Core) {
-    this.consumed = new Int32Array(core.size);
-  }
-
-  /**
-   * Waits until every image of `team` arrived; null, or a message naming a team image that stopped
-   * before it could signal this one. Round r signals the image 2^r ahead and waits for the one
-   * 2^r behind: after ceil(log2 n) rounds every image has heard from every other.
-   */
-  wait(team: Team): string | null {
-    const core = this.core;
-    core.completePuts();
-    const n = team.size;
-    const me = team.me;
-    const images = core.size;
-    const self = team.members[me]!;
-    for (let distance = 1; distance < n; distance *= 2) {
-      const to = team.members[(me + distance) % n]!;
-      const fromIndex = (me - distance + n) % n;
-      const from = team.members[fromIndex]!;
-      core.ctlSignal(to, teamSyncWord(images, self));
-      const needed = ++this.consumed[from]!;
-      const word = teamSyncWord(images, from);
-      if (core.ctlLoad(self, word) >= needed) continue;
-      core.waitingOn(from);
-      const problem = core.waitUntil(
-        WaitKey.BARRIER,
-        () => core.ctlLoad(self, word) >= needed,
-        () => (core.isStopped(from) ? `${imageName(team, fromIndex)} has stopped` : null),
-      );
-      if (problem !== null) return problem;
-    }
-    return null;
-  }
 }

@@ -65,7 +65,7 @@ export class GrpcCore extends SharedMemoryCore {
     return image >= this.nodeFirst && image < this.nodeEnd;
   }
 
-  private nodeOf(image: number): number {
+  override nodeOf(image: number): number {
     return nodeOfImage(this.size, this.nodeCount, image);
   }
 
