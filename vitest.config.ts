@@ -2,30 +2,32 @@ import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
- * Test files that take longest (seconds measured on 2 idle cores, `npm test`, 2026-12-03). They
+ * Test files that take longest (seconds measured on 2 idle cores, `npm test`, 2026-12-03, with teams' tests). They
  * start first, longest first, so that the two forks end together: on a clean clone vitest has no
  * durations of earlier runs and would order by file size, leaving one fork to run a two-minute file
  * alone at the end.
  */
 const SLOW: Record<string, number> = {
-  "test/grpc/runtime-splits.test.ts": 130,
-  "test/e2e/cli-run-nodes.test.ts": 128,
-  "test/e2e/programs.test.ts": 87,
-  "test/e2e/cli-run-nodes-programs.test.ts": 83,
-  "test/e2e/samples.test.ts": 75,
-  "test/e2e/deadlock.test.ts": 54,
-  "test/launcher/netns.test.ts": 46,
-  "test/e2e/cli-run-faults.test.ts": 38,
-  "test/e2e/docs-examples.test.ts": 35,
-  "test/e2e/tutorial.test.ts": 35,
-  "test/launcher/supervisor.test.ts": 30,
-  "test/soak/soak-short.test.ts": 28,
-  "test/runtime/errors.test.ts": 27,
+  "test/e2e/programs.test.ts": 163,
+  "test/grpc/runtime-splits.test.ts": 110,
+  "test/e2e/cli-run-nodes.test.ts": 80,
+  "test/e2e/cli-run-nodes-programs.test.ts": 78,
+  "test/e2e/samples.test.ts": 61,
+  "test/e2e/deadlock.test.ts": 40,
+  "test/e2e/tutorial.test.ts": 40,
+  "test/e2e/checkpoint.test.ts": 38,
+  "test/launcher/supervisor.test.ts": 35,
+  "test/e2e/cli-run-faults.test.ts": 31,
+  "test/launcher/netns.test.ts": 29,
+  "test/e2e/docs-examples.test.ts": 29,
   "test/launcher/slurm.test.ts": 26,
-  "test/checkpoint/restart.test.ts": 25,
-  "test/e2e/probing.test.ts": 25,
+  "test/soak/soak-short.test.ts": 20,
+  "test/runtime/errors.test.ts": 24,
   "test/e2e/cli.test.ts": 24,
-  "test/e2e/checkpoint.test.ts": 20,
+  "test/fuzz/back-end.fuzz.test.ts": 22,
+  "test/launcher/tls.test.ts": 20,
+  "test/e2e/local-job.test.ts": 19,
+  "test/grpc/heartbeat.test.ts": 18,
 };
 
 class SlowFirst extends BaseSequencer {

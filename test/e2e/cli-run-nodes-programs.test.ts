@@ -7,12 +7,14 @@ import { join } from "node:path";
 import { ensureCli, repoRoot } from "./harness.js";
 import { SPLITS, defineSplitSuite, programsExpected, programsNamed } from "../launcher/split-matrix.js";
 
-/** One program per area of the runtime that crosses nodes; the rest run with PGASC_E2E_NODES=1. */
+/**
+ * One program per area of the runtime that crosses nodes; the rest run with PGASC_E2E_NODES=1
+ * (critical and sync images across nodes: test/grpc/runtime-splits.test.ts's locks and sync fixtures).
+ */
 const REPRESENTATIVE = [
   "atomics",
   "coarray_getput",
   "collectives",
-  "critical",
   "events",
   "notify",
   "team_collectives",
@@ -21,7 +23,6 @@ const REPRESENTATIVE = [
   "memory_model",
   "shared_layouts",
   "stop_serving",
-  "sync_images",
   "program_args",
   "error_stop_code",
   "err_sync_all_stopped",

@@ -82,12 +82,12 @@ if me == 0 {
   sync all
 }
 `,
-  // 5 s of computation on every image before they meet: never a deadlock
+  // 3 s of computation on every image before they meet (3x --deadlock-timeout 1): never a deadlock
   "compute.pgas": `const me = this_image()
 sync all
 var s = 0.0
 const t0 = wtime()
-while wtime() - t0 < arg_float(0, 5.0) {
+while wtime() - t0 < arg_float(0, 3.0) {
   s += 1.0
 }
 sync all
@@ -275,7 +275,7 @@ describe("hangs the certain rule cannot prove, --deadlock-timeout and --timeout"
 
 describe.concurrent("no false deadlocks", () => {
   for (const nodes of [1, 2]) {
-    it(`a 5 s computation with --deadlock-timeout 1 (${nodes} node(s))`, { timeout: 300_000 }, async () => {
+    it(`a 3 s computation with --deadlock-timeout 1 (${nodes} node(s))`, { timeout: 300_000 }, async () => {
       const r = await run("compute.pgas", 4, nodes, ["--deadlock-timeout", "1"]);
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
