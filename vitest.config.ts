@@ -9,9 +9,9 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  */
 const SLOW: Record<string, number> = {
   "test/e2e/programs.test.ts": 163,
-  "test/grpc/runtime-splits.test.ts": 110,
+  "test/grpc/runtime-splits.test.ts": 100,
   "test/e2e/cli-run-nodes.test.ts": 80,
-  "test/e2e/cli-run-nodes-programs.test.ts": 78,
+  "test/e2e/cli-run-nodes-programs.test.ts": 30,
   "test/e2e/samples.test.ts": 61,
   "test/e2e/deadlock.test.ts": 40,
   "test/e2e/tutorial.test.ts": 40,

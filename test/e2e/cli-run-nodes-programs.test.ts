@@ -1,6 +1,8 @@
 // Conformance programs (test/programs) through the real CLI as several node processes. By default
 // a representative set (RMA, atomics, locks, events, collectives, syncs, stops, cross-node runtime
-// errors) at -n 4 --nodes 2 and -n 7 --nodes 3; PGASC_E2E_NODES=1 runs all of them at every split.
+// errors) at -n 4 --nodes 2, the team programs also at -n 7 --nodes 3 (the uneven split runs every
+// sample and every runtime fixture already: cli-run-nodes.test.ts, test/grpc/runtime-splits.test.ts);
+// PGASC_E2E_NODES=1 runs all of them at every split.
 
 import * as vitest from "vitest";
 import { join } from "node:path";
@@ -33,11 +35,21 @@ const REPRESENTATIVE = [
 const everything = process.env.PGASC_E2E_NODES === "1";
 
 ensureCli();
+const programs = programsNamed(join(repoRoot, "test", "programs"), everything ? undefined : REPRESENTATIVE);
+const isTeam = (name: string) => name.startsWith("team_");
 defineSplitSuite(
   vitest,
   "conformance programs over node processes",
-  programsNamed(join(repoRoot, "test", "programs"), everything ? undefined : REPRESENTATIVE),
+  programs.filter((p) => everything || !isTeam(p.name)),
   programsExpected,
-  // The samples run every split; here one even and one uneven split keep the default run short.
-  everything ? SPLITS : SPLITS.filter(([n, k]) => n !== k),
+  everything ? SPLITS : [[4, 2]],
 );
+if (!everything) {
+  defineSplitSuite(
+    vitest,
+    "team programs over node processes",
+    programs.filter((p) => isTeam(p.name)),
+    programsExpected,
+    SPLITS.filter(([n, k]) => n !== k),
+  );
+}

@@ -14,7 +14,7 @@ const splits: Record<string, [number, number][]> = {
   "locks.mjs": [[4, 2], [7, 3]],
   "atomics.mjs": [[4, 2], [7, 3]],
   // 16 over 2: more images than cores on every node (waits park instead of spinning).
-  "collectives.mjs": [[4, 1], [4, 2], [4, 4], [7, 3], [16, 2]],
+  "collectives.mjs": [[4, 2], [7, 3], [16, 2]],
   "stop.mjs": [[4, 2], [7, 3]],
 };
 
