@@ -106,6 +106,7 @@ export class NodeObservation {
   }
 
   private block(): NodeBlock {
+    this.clock.stop();
     const missingImages: number[] = [];
     for (let image = this.local.first; image < this.local.end; image++) if (!this.records.has(image)) missingImages.push(image);
     return { node: this.me, clockOffsetUs: this.clock.offsetUs, records: [...this.records.values()], missingImages };
