@@ -4,11 +4,12 @@
 // nothing unless asked for. Consumes the same as PgasRuntime plus a recorder; produces the ABI.
 // Operations on the image's own memory are not communication and are not recorded.
 
-import type { AllocElem, AtomicOp, CheckpointValue, CoarrayHandle, DataElem, Handle, LayoutSpec, Rect, ReduceOp, SharedHandle, TypedArray } from "../abi/abi.js";
+import type { AllocElem, AtomicOp, CheckpointValue, CoarrayHandle, DataElem, Handle, LayoutSpec, Rect, ReduceOp, SharedHandle, TeamValue, TypedArray } from "../abi/abi.js";
 import { CoarrayImpl, SharedImpl, elementBytes } from "../abi/handles.js";
 import { PgasRuntime } from "../abi/runtime.js";
 import type { ProgramInfo } from "../abi/runtime-base.js";
 import type { Core } from "../core/core.js";
+import type { Team } from "../extended/teams.js";
 import { K, REDUCE_KIND } from "./op-kinds.js";
 import type { ImageRecorder } from "./recorder.js";
 
@@ -148,19 +149,19 @@ export class ObservedRuntime extends PgasRuntime {
   override lock(h: CoarrayHandle, image: number, site: number): void {
     const t0 = this.rec.start();
     super.lock(h, image, site);
-    this.rec.op(K.LOCK, site, image === this.team.me ? -1 : this.team.members[image]!, 0, t0);
+    this.rec.op(K.LOCK, site, this.otherImage(image), 0, t0);
   }
 
   override unlock(h: CoarrayHandle, image: number, site: number): void {
     const t0 = this.rec.start();
     super.unlock(h, image, site);
-    this.rec.op(K.UNLOCK, site, image === this.team.me ? -1 : this.team.members[image]!, 0, t0);
+    this.rec.op(K.UNLOCK, site, this.otherImage(image), 0, t0);
   }
 
   override eventPost(h: CoarrayHandle, image: number, site: number): void {
     const t0 = this.rec.start();
     super.eventPost(h, image, site);
-    this.rec.op(K.EVENT_POST, site, image === this.team.me ? -1 : this.team.members[image]!, 0, t0);
+    this.rec.op(K.EVENT_POST, site, this.otherImage(image), 0, t0);
   }
 
   override eventWait(h: CoarrayHandle, until: number, site: number): void {
@@ -260,10 +261,41 @@ export class ObservedRuntime extends PgasRuntime {
 
   // --- checkpoints: collective waits (the time spent writing or reading the files included) ------
 
+  // --- teams (§7.1) -----------------------------------------------------------------------------
+
+  override formTeam(k: number, site: number): TeamValue {
+    const t0 = this.rec.start();
+    const team = super.formTeam(k, site);
+    this.rec.op(K.FORM_TEAM, site, -1, 0, t0);
+    return team;
+  }
+
+  override changeTeam(t: TeamValue | null, name: string, site: number): void {
+    const t0 = this.rec.start();
+    super.changeTeam(t, name, site);
+    this.rec.op(K.CHANGE_TEAM, site, -1, 0, t0);
+  }
+
+  override endTeam(site: number): void {
+    const t0 = this.rec.start();
+    super.endTeam(site);
+    this.rec.op(K.END_TEAM, site, -1, 0, t0);
+  }
+
+  protected override teamChanged(team: Team): void {
+    super.teamChanged(team);
+    this.rec.inTeam = team.parent !== null;
+  }
+
+  /** The initial number of coarray image `image` of the current team; -1 for this image. */
+  private otherImage(image: number): number {
+    return image === this.team.me ? -1 : this.team.members[image]!;
+  }
+
   override notifyPut(h: CoarrayHandle, image: number, putImage: number, site: number): void {
     const t0 = this.rec.start();
     super.notifyPut(h, image, putImage, site);
-    this.rec.op(K.NOTIFY, site, image === this.team.me ? -1 : this.team.members[image]!, 0, t0);
+    this.rec.op(K.NOTIFY, site, this.otherImage(image), 0, t0);
   }
 
   override checkpoint(id: number, vars: Record<string, CheckpointValue>, site: number): void {

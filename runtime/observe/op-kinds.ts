@@ -38,6 +38,10 @@ export const OP_KINDS: readonly OpKind[] = [
   wait("allocation", true),
   wait("checkpoint", true),
   comm("notify"),
+  // teams (§7.1): form team is collective over the current team (every image, in the initial one)
+  wait("form team", true),
+  wait("change team", false),
+  wait("end team", false),
 ];
 
 /** The codes of OP_KINDS. */
@@ -63,6 +67,9 @@ export const K = {
   ALLOCATION: 18,
   CHECKPOINT: 19,
   NOTIFY: 20,
+  FORM_TEAM: 21,
+  CHANGE_TEAM: 22,
+  END_TEAM: 23,
 } as const;
 
 export const KIND_COUNT = OP_KINDS.length;

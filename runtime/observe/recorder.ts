@@ -64,6 +64,11 @@ export class ImageRecorder {
   private dropped = 0;
   private readonly syncs: Float64Array;
   private syncCount = 0;
+  /**
+   * Inside `change team` (§7.1): sync all and collectives then synchronise the team only, each
+   * team at its own pace, so they are not instances of a synchronisation of every image.
+   */
+  inTeam = false;
   /** Puts to other nodes issued and not yet completed by an image control statement. */
   private outstanding = 0;
   // The open burst (site -1 and count 0: none); all its operations move elements of one size.
@@ -173,7 +178,7 @@ export class ImageRecorder {
     }
     if (!this.tracing) return;
     this.event(t0, t1, kind, site, target, 1, bytes);
-    if (info.collective && this.syncCount < SYNC_INSTANCES_KEPT) {
+    if (info.collective && !this.inTeam && this.syncCount < SYNC_INSTANCES_KEPT) {
       const at = this.syncCount++ * SY.SIZE;
       this.syncs[at + SY.KIND] = kind;
       this.syncs[at + SY.SITE] = site;
