@@ -14,6 +14,7 @@ import { buildHeader, buildModuleFile, diagnosticsText, packageVersion, writeAto
 import { unloadableModulePath } from "../runtime/support/program-url.js";
 import type { Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 import type { ObserveOptions } from "../runtime/observe/outputs.js";
+import { eventsPerImage } from "../runtime/observe/options.js";
 
 const HELLO = `// hello: every image says hello. Try: pgasc run -n 4
 print("hello from image", this_image(), "of", num_images())
@@ -153,12 +154,9 @@ function observeOptions(opts: RunOptions): ObserveOptions | undefined {
   if (!opts.profile && opts.trace === undefined) return undefined;
   const observe: ObserveOptions = { profile: opts.profile ?? false };
   if (opts.trace !== undefined) observe.tracePath = resolve(opts.trace);
-  const events = process.env.PGASC_TRACE_EVENTS;
-  if (events !== undefined && events !== "") {
-    const n = Number(events);
-    if (!(Number.isInteger(n) && n >= 1)) throw new CliError(`pgasc: PGASC_TRACE_EVENTS=${events}: expected a whole number of at least 1`, 2);
-    observe.eventsPerImage = n;
-  }
+  const events = eventsPerImage(process.env.PGASC_TRACE_EVENTS);
+  if (typeof events === "object") throw new CliError(`pgasc: ${events.problem}`, 2);
+  if (events !== undefined) observe.eventsPerImage = events;
   return observe;
 }
 

@@ -68,7 +68,7 @@ export abstract class SyncRuntime extends RuntimeBase {
 
   formTeam(k: number, site: number): TeamValue {
     const team = this.team;
-    this.core.statement(WaitKind.FORM_TEAM, site, k, this.teamTag());
+    this.core.statement(WaitKind.FORM_TEAM, site, k, teamTag(this.team));
     if (!(Number.isInteger(k) && k >= 1)) this.fail(`form team: the team number must be at least 1, not ${k}`, site);
     let ks: Float64Array;
     if (team.parent === null) {
@@ -86,7 +86,7 @@ export abstract class SyncRuntime extends RuntimeBase {
     if (team.parent === null || team.parent.key !== this.team.key) {
       this.fail(`change team: '${name}' was formed in another team (team number ${team.parent?.teamNumber ?? "none"}), not in the current one`, site);
     }
-    this.core.statement(WaitKind.CHANGE_TEAM, site, team.teamNumber, this.teamTag());
+    this.core.statement(WaitKind.CHANGE_TEAM, site, team.teamNumber, teamTag(this.team));
     this.outerTeams.push(this.team);
     this.setTeam(team);
     const problem = this.teamBarrier.wait(team);
@@ -97,15 +97,10 @@ export abstract class SyncRuntime extends RuntimeBase {
     const team = this.team;
     const outer = this.outerTeams.pop();
     if (outer === undefined) this.fail("internal error: end of a change team block outside any", site);
-    this.core.statement(WaitKind.END_TEAM, site, team.teamNumber, outer.parent === null ? 0 : outer.teamNumber);
+    this.core.statement(WaitKind.END_TEAM, site, team.teamNumber, teamTag(outer));
     const problem = this.teamBarrier.wait(team);
     if (problem !== null) this.fail(`end of change team: ${problem}`, site);
     this.setTeam(outer);
-  }
-
-  /** The current team's number for the watchdog's STMT_SEGMENT: 0 in the initial team. */
-  private teamTag(): number {
-    return this.team.parent === null ? 0 : this.team.teamNumber;
   }
 
   /** A restart brought back team values: allocate what the first `form team` would have (collective). */
@@ -122,7 +117,7 @@ export abstract class SyncRuntime extends RuntimeBase {
 
   syncAll(site: number): void {
     const team = this.team;
-    this.core.statement(WaitKind.SYNC_ALL, site, 0, this.teamTag());
+    this.core.statement(WaitKind.SYNC_ALL, site, 0, teamTag(this.team));
     const problem = team.parent === null ? this.barrier.wait() : this.teamBarrier.wait(team);
     if (problem !== null) this.fail(`sync all: ${problem}`, site);
   }
@@ -142,7 +137,7 @@ export abstract class SyncRuntime extends RuntimeBase {
       seen[image] = 1;
     }
     const kind = typeof images === "number" ? team.members[images]! : images === null ? SYNC_IMAGES_STAR : SYNC_IMAGES_LIST;
-    this.core.statement(WaitKind.SYNC_IMAGES, site, kind, this.teamTag());
+    this.core.statement(WaitKind.SYNC_IMAGES, site, kind, teamTag(this.team));
     const problem = this.syncer.sync(partners.map((index) => team.members[index]!));
     if (problem !== null) this.fail(problem, site);
   }
@@ -189,7 +184,7 @@ export abstract class SyncRuntime extends RuntimeBase {
 
   coBroadcast(_elem: "int" | "float", value: number, source: number, site: number): number {
     this.checkImageArgument("co_broadcast", source, site, false);
-    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode.co_broadcast, this.teamTag());
+    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode.co_broadcast, teamTag(this.team));
     const team = this.team;
     if (team.parent === null) return this.collectives.broadcast("co_broadcast", value, source, this.failer(site));
     return this.teamCollectives.broadcast(team, "co_broadcast", value, source, this.failer(site));
@@ -197,7 +192,7 @@ export abstract class SyncRuntime extends RuntimeBase {
 
   coBroadcastArray(data: NumericArray, source: number, site: number): void {
     this.checkImageArgument("co_broadcast", source, site, false);
-    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode.co_broadcast, this.teamTag());
+    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode.co_broadcast, teamTag(this.team));
     const team = this.team;
     if (team.parent === null) this.collectives.broadcastArray("co_broadcast", data, source, this.failer(site));
     else this.teamCollectives.broadcastArray(team, "co_broadcast", data, source, this.failer(site));
@@ -205,7 +200,7 @@ export abstract class SyncRuntime extends RuntimeBase {
 
   private reduceScalar(what: string, value: number, combine: Combine, resultImage: number, site: number): number {
     this.checkImageArgument(what, resultImage, site, true);
-    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode[what as keyof typeof CollectiveCode], this.teamTag());
+    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode[what as keyof typeof CollectiveCode], teamTag(this.team));
     const team = this.team;
     if (team.parent === null) return this.collectives.reduce(what, value, combine, resultImage, this.failer(site));
     return this.teamCollectives.reduce(team, what, value, combine, resultImage, this.failer(site));
@@ -213,9 +208,14 @@ export abstract class SyncRuntime extends RuntimeBase {
 
   private reduceArray(what: string, data: NumericArray, combine: Combine, resultImage: number, site: number): void {
     this.checkImageArgument(what, resultImage, site, true);
-    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode[what as keyof typeof CollectiveCode], this.teamTag());
+    this.core.statement(WaitKind.COLLECTIVE, site, CollectiveCode[what as keyof typeof CollectiveCode], teamTag(this.team));
     const team = this.team;
     if (team.parent === null) this.collectives.reduceArray(what, data, combine, resultImage, this.failer(site));
     else this.teamCollectives.reduceArray(team, what, data, combine, resultImage, this.failer(site));
   }
+}
+
+/** A team's number for the watchdog's STMT_SEGMENT: 0 for the initial team (k >= 1 for the others). */
+function teamTag(team: Team): number {
+  return team.parent === null ? 0 : team.teamNumber;
 }

@@ -85,6 +85,7 @@ export class TeamBarrier {
     // members are in ascending initial order and nodes hold contiguous ranges: each node's images
     // are consecutive in the team
     const core = this.core;
+    const myNode = core.nodeOf(core.rank);
     const leaders: number[] = [];
     let lastNode = -1;
     let leader = -1;
@@ -95,7 +96,7 @@ export class TeamBarrier {
         leaders.push(index);
         lastNode = node;
       }
-      if (node === core.nodeOf(core.rank)) {
+      if (node === myNode) {
         if (leader < 0) leader = index;
         else locals.push(index);
       }

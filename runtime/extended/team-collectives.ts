@@ -135,8 +135,13 @@ export class TeamCollectives {
     return views ? views.f64[index]! : this.core.remoteGet(this.segment, initial, "float", index);
   }
 
+  /** Where half `parity` of the team's region starts, in elements of `like`'s kind. */
+  private halfStart(team: Team, like: NumericArray, parity: number): number {
+    return (this.regionOffset(team) + SLOT_BYTES + parity * HALF_BYTES) / like.BYTES_PER_ELEMENT;
+  }
+
   private halfOf(views: { f64: Float64Array; i32: Int32Array }, team: Team, like: NumericArray, parity: number, count: number): NumericArray {
-    const start = (this.regionOffset(team) + SLOT_BYTES + parity * HALF_BYTES) / like.BYTES_PER_ELEMENT;
+    const start = this.halfStart(team, like, parity);
     return (like instanceof Int32Array ? views.i32 : views.f64).subarray(start, start + count);
   }
 
@@ -145,7 +150,7 @@ export class TeamCollectives {
     const views = this.views[initial];
     if (views) return this.halfOf(views, team, like, parity, count);
     const elem: ElemKind = like instanceof Int32Array ? "int" : "float";
-    const start = (this.regionOffset(team) + SLOT_BYTES + parity * HALF_BYTES) / like.BYTES_PER_ELEMENT;
+    const start = this.halfStart(team, like, parity);
     // copied: the conduit's reply buffer is reused by the next remote get
     return (this.core.remoteGetRect(this.segment, initial, elem, sequenceRect(start, count)) as NumericArray).slice();
   }

@@ -6,6 +6,7 @@ import { isLoopbackHost } from "./hostfile.js";
 import { expandHostlist } from "./hostlist.js";
 import type { NodeConfig, TlsFiles, TlsPem } from "../node/node-config.js";
 import type { ObserveOptions } from "../observe/outputs.js";
+import { eventsPerImage } from "../observe/options.js";
 import { defaultCheckpointDir, type CheckpointSettings, type RestartMode } from "../checkpoint/storage.js";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -238,12 +239,9 @@ function observeOptions(env: Environment): ObserveOptions | undefined {
   if (!profile && tracePath === undefined) return undefined;
   const observe: ObserveOptions = { profile };
   if (tracePath !== undefined) observe.tracePath = tracePath;
-  const events = env[Var.traceEvents];
-  if (events !== undefined && events !== "") {
-    const n = Number(events);
-    if (!(Number.isInteger(n) && n >= 1)) throw new BootstrapError(`${Var.traceEvents}=${events}: expected a whole number of at least 1`);
-    observe.eventsPerImage = n;
-  }
+  const events = eventsPerImage(env[Var.traceEvents]);
+  if (typeof events === "object") throw new BootstrapError(events.problem);
+  if (events !== undefined) observe.eventsPerImage = events;
   return observe;
 }
 
