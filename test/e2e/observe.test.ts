@@ -118,6 +118,23 @@ describe.skipIf(!cliAvailable())("observing a run", () => {
     expect(json.pgasc.syncs.map((sync) => sync.op)).toEqual(["allocation", ...Array(2 * STEPS).fill("sync all"), "co_sum"]);
   });
 
+  it("a team program over 2 nodes: team waits on their lines, targets by initial number, only every image's synchronisations paired", async () => {
+    const trace = join(work, "teams.json");
+    const program = join(repoRoot, "test", "fixtures", "observe", "teams.pgas");
+    const r = await runCli(["run", "-n", "4", "--nodes", "2", "-o", join(buildDir(), "teams.mjs"), "--trace", trace, "--profile", program], TIMEOUT_MS);
+    expect(r.status).toBe(0);
+    const json = readTrace(trace);
+    expect(checkTrace(json)).toEqual([]);
+    // team 1 ran 5 sync all and team 2 one (line 10), each team its co_sum: none of them is an
+    // instance of a synchronisation of all four images
+    expect(json.pgasc.syncs.map((sync) => `${sync.op}:${sync.line}`)).toEqual(["allocation:5", "form team:7", "sync all:15"]);
+    // c[next image of the team]: image 0 -> 2, 2 -> 0 (team 1), 1 -> 3, 3 -> 1 (team 2)
+    expect(json.pgasc.matrix.ops.map((row) => row.join(" "))).toEqual(["0 0 1 0", "0 0 0 1", "1 0 0 0", "0 1 0 0"]);
+    expect(r.stderr).toMatch(/teams\.pgas:8:1\s+change team\s+4\s/);
+    expect(r.stderr).toMatch(/teams\.pgas:8:1\s+end team\s+4\s/);
+    expect(r.stderr).toMatch(/teams\.pgas:10:\d+\s+sync all\s+12\s/);
+  });
+
   for (const nodes of [1, 2]) {
     it(`a failed job still writes its trace, marked incomplete (${nodes} node${nodes > 1 ? "s" : ""})`, async () => {
       const trace = join(work, `fails-${nodes}.json`);
