@@ -196,7 +196,7 @@ export class SharedMemoryCore implements Core {
   waitWhileWord(image: number, word: number, value: number, blocked?: () => string | null): string | null {
     const words = this.words;
     const index = this.index(image, word);
-    if (this.spin(() => Atomics.load(words, index) !== value)) return null;
+    if (this.spinWhileWord(index, value)) return null;
     let published = false;
     try {
       for (;;) {
@@ -270,6 +270,25 @@ export class SharedMemoryCore implements Core {
       if (ready()) return true;
       if ((i & 63) === 0) {
         if (Atomics.load(this.words, Global.ABORT) !== 0) throw new AbortSignal();
+        if (performance.now() > deadline) return false;
+      }
+    }
+  }
+
+  /**
+   * spin() for the commonest condition, a control word leaving a value, without a closure: the
+   * barrier's path, where a closure per call is garbage for the collector and one
+   * more function for the JIT to compile while the program's first barriers run.
+   */
+  private spinWhileWord(index: number, value: number): boolean {
+    const words = this.words;
+    if (Atomics.load(words, index) !== value) return true;
+    if (this.spinMicros <= 0) return false;
+    const deadline = performance.now() + this.spinMicros / 1000;
+    for (let i = 1; ; i++) {
+      if (Atomics.load(words, index) !== value) return true;
+      if ((i & 63) === 0) {
+        if (Atomics.load(words, Global.ABORT) !== 0) throw new AbortSignal();
         if (performance.now() > deadline) return false;
       }
     }

@@ -7,7 +7,12 @@
 import { Ctl, type Core, type GatherRange } from "../core/core.js";
 
 export class Barrier {
-  constructor(private readonly core: Core) {}
+  /** Made once: a closure per barrier would be garbage on the hottest path there is. */
+  private readonly blocked: () => string | null;
+
+  constructor(private readonly core: Core) {
+    this.blocked = () => firstStoppedImage(core);
+  }
 
   /**
    * Waits until every image has arrived. Returns null, or a message when an image has stopped
@@ -28,7 +33,7 @@ export class Barrier {
       core.completeNodeArrival(gather);
       if (core.ctlLoad(leader, Ctl.BARRIER_GENERATION) !== generation) return null;
     }
-    return core.waitWhileWord(leader, Ctl.BARRIER_GENERATION, generation, () => firstStoppedImage(core));
+    return core.waitWhileWord(leader, Ctl.BARRIER_GENERATION, generation, this.blocked);
   }
 }
 
