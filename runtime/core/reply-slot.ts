@@ -23,10 +23,19 @@ export const INLINE_OFFSET = 32;
 export const INLINE_CAPACITY = 480;
 export const LINK_BYTES = INLINE_OFFSET + INLINE_CAPACITY;
 
+/** The tag after `tag`: an image numbers its requests 1, 2, ... 2^31 - 1, 1, ... */
+export function nextTag(tag: number): number {
+  return (tag + 1) & 0x7fffffff || 1;
+}
+
 /** Image → main thread messages of an image that reaches other nodes (besides alloc/abort). */
 export type RemoteToMain =
-  /** puts: how many PUT/PUT_RECT operations ops holds; replyTag: the request this image now waits on. */
-  | { t: "send"; node: number; ops: Uint8Array; landing?: SharedArrayBuffer; puts?: number; replyTag?: number }
+  /**
+   * puts: how many PUT/PUT_RECT operations ops holds; replyTag: the request this image now waits
+   * on; pieces: a pipelined get, whose replies (tags replyTag, nextTag(replyTag), ...) land one
+   * after the other in the landing zone, these byte lengths (ops holds the first piece's request).
+   */
+  | { t: "send"; node: number; ops: Uint8Array; landing?: SharedArrayBuffer; puts?: number; replyTag?: number; pieces?: number[] }
   | { t: "ringKeyAll"; key: number }
   | { t: "barrier"; gather: GatherRange | null }
   | { t: "stopped" }

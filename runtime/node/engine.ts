@@ -307,7 +307,7 @@ export class NodeEngine implements ServerHost {
       case "send":
         if (message.landing) this.local.landings[image - this.local.first] = message.landing;
         if (message.puts) this.guard.sentPuts(image, message.node, message.puts);
-        if (message.replyTag !== undefined) this.guard.asked(image, message.node, message.replyTag);
+        if (message.replyTag !== undefined) this.guard.asked(image, message.node, message.replyTag, message.pieces ?? null);
         this.transport.send(message.node, message.ops);
         return;
       case "ringKeyAll":

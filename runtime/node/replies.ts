@@ -7,7 +7,7 @@ import { INLINE_CAPACITY, INLINE_OFFSET, Link, ReplyStatus, VALUE_OFFSET } from 
 import { NO_IMAGE, Op, decodeU32, decodeValue, type WireOp } from "../transport/wire.js";
 import type { Aborts } from "./aborts.js";
 import type { LocalImages } from "./local-images.js";
-import type { ReplyGuard, ReplySource } from "./reply-guard.js";
+import type { PieceLayout, ReplyGuard, ReplySource } from "./reply-guard.js";
 
 export class ReplySlots {
   private warnedRefusedReply = false;
@@ -43,9 +43,12 @@ export class ReplySlots {
       // A refused put or ring (they carry no tag): the sender checked it first, so this is a bug.
       return this.aborts.mainAbort(1, `pgasc: internal error: node ${from} refused an operation of image ${op.requester}: ${op.body.toString("utf8")}\n`);
     }
-    if (!this.guard.acceptReply(op.requester, op.tag, from)) return this.refused(op, from);
+    const piece = this.guard.acceptReply(op.requester, op.tag, from);
+    if (piece < 0) return this.refused(op, from);
     const index = op.requester - local.first;
     const link = local.links[index];
+    const layout = this.guard.layoutOf(op.requester);
+    if (layout !== null) return this.deliverPiece(op, index, link, layout, piece);
     if (op.op === Op.VALUE) {
       const value = decodeValue(op);
       if (value === null) return;
@@ -71,6 +74,31 @@ export class ReplySlots {
       Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.ERROR);
     }
     Atomics.store(link, Link.REPLY_TAG, op.tag);
+    Atomics.notify(link, Link.REPLY_TAG);
+  }
+
+  /**
+   * Piece `k` of a pipelined get: landed at its offset; the image is woken by the last piece, or
+   * by the first that is not the DATA expected (an ERROR, or a bug), which ends the get.
+   */
+  private deliverPiece(op: WireOp, index: number, link: Int32Array, layout: PieceLayout, k: number): void {
+    const landing = this.local.landings[index];
+    const offset = layout.offsets[k]!;
+    const length = layout.lengths[k]!;
+    const last = k === layout.lengths.length - 1;
+    if (op.op === Op.DATA && op.body.length === length && landing !== undefined && offset + length <= landing.byteLength) {
+      new Uint8Array(landing, offset, length).set(op.body);
+      if (!last) return;
+      Atomics.store(link, Link.REPLY_LENGTH, offset + length);
+      Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.LANDED);
+    } else {
+      this.guard.forget(op.requester);
+      const message =
+        op.op === Op.ERROR ? op.body.toString("utf8") : `internal error: piece ${k} of a get came back as operation ${op.op} of ${op.body.length} bytes (expected ${length})`;
+      this.local.ports[index].postMessage(message);
+      Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.ERROR);
+    }
+    Atomics.store(link, Link.REPLY_TAG, layout.lastTag);
     Atomics.notify(link, Link.REPLY_TAG);
   }
 

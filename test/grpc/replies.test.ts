@@ -76,21 +76,42 @@ describe("ReplyGuard", () => {
   it("accepts a reply once, from the node asked, for the tag asked", () => {
     const g = guard();
     g.asked(4, 2, 17);
-    expect(g.acceptReply(4, 17, 1)).toBe(false); // another node of the job
-    expect(g.acceptReply(4, 17, null)).toBe(false); // a stream that is not a node
-    expect(g.acceptReply(4, 16, 2)).toBe(false); // an old tag
-    expect(g.acceptReply(5, 17, 2)).toBe(false); // another image
-    expect(g.acceptReply(4, 17, 2)).toBe(true);
-    expect(g.acceptReply(4, 17, 2)).toBe(false); // a second time
+    expect(g.acceptReply(4, 17, 1)).toBe(-1); // another node of the job
+    expect(g.acceptReply(4, 17, null)).toBe(-1); // a stream that is not a node
+    expect(g.acceptReply(4, 16, 2)).toBe(-1); // an old tag
+    expect(g.acceptReply(5, 17, 2)).toBe(-1); // another image
+    expect(g.acceptReply(4, 17, 2)).toBe(0);
+    expect(g.acceptReply(4, 17, 2)).toBe(-1); // a second time
     expect(g.refused).toBe(5);
+    expect(g.layoutOf(4)).toBeNull();
   });
 
   it("a newer request replaces the older one", () => {
     const g = guard();
     g.asked(5, 0, 1);
     g.asked(5, 1, 2);
-    expect(g.acceptReply(5, 1, 0)).toBe(false);
-    expect(g.acceptReply(5, 2, 1)).toBe(true);
+    expect(g.acceptReply(5, 1, 0)).toBe(-1);
+    expect(g.acceptReply(5, 2, 1)).toBe(0);
+  });
+
+  it("a pipelined get's pieces: consecutive tags, in order, each once, then nothing", () => {
+    const g = guard();
+    // tags wrap from 2^31 - 1 to 1
+    g.asked(4, 1, 0x7ffffffe, [100, 100, 50]);
+    expect(g.layoutOf(4)).toEqual({ lengths: [100, 100, 50], offsets: [0, 100, 200], lastTag: 1 });
+    expect(g.acceptReply(4, 0x7fffffff, 1)).toBe(-1); // out of order
+    expect(g.acceptReply(4, 0x7ffffffe, 2)).toBe(-1); // another node
+    expect(g.acceptReply(4, 0x7ffffffe, 1)).toBe(0);
+    expect(g.acceptReply(4, 0x7ffffffe, 1)).toBe(-1); // again
+    expect(g.acceptReply(4, 0x7fffffff, 1)).toBe(1);
+    expect(g.acceptReply(4, 1, 1)).toBe(2);
+    expect(g.acceptReply(4, 2, 1)).toBe(-1); // the get is complete
+    g.asked(4, 1, 5, [10, 10]);
+    expect(g.acceptReply(4, 5, 1)).toBe(0);
+    g.forget(4); // its first piece failed: the rest is refused
+    expect(g.acceptReply(4, 6, 1)).toBe(-1);
+    g.asked(4, 1, 9);
+    expect(g.layoutOf(4)).toBeNull(); // a plain request clears the layout
   });
 
   it("acknowledgements only for puts sent to that node and not yet acknowledged", () => {

@@ -9,7 +9,7 @@ import { splitRect } from "../../core/layout-math.js";
 import { nodeOfImage } from "../../core/placement.js";
 import { Global } from "../../core/control-block.js";
 import { SharedMemoryCore, type SharedMemoryCoreOptions } from "../../core/shared-memory-core.js";
-import { INLINE_CAPACITY, INLINE_OFFSET, Link, ReplyStatus, VALUE_OFFSET, type RemoteToMain } from "../../core/reply-slot.js";
+import { INLINE_CAPACITY, INLINE_OFFSET, Link, ReplyStatus, VALUE_OFFSET, nextTag, type RemoteToMain } from "../../core/reply-slot.js";
 import { HAND_OVER_BYTES, OpWriter } from "../../transport/wire.js";
 import { receiveMessageOnPort } from "node:worker_threads";
 
@@ -17,6 +17,13 @@ import { receiveMessageOnPort } from "node:worker_threads";
 const PUT_BUFFER_BYTES = 64 * 1024;
 /** Largest payload of one operation: bigger transfers are split. */
 export const CHUNK_BYTES = 4 * 1024 * 1024;
+/**
+ * A get larger than this is asked for in pieces of this size, up to LANDING_MAX_BYTES of them in
+ * flight at once: the target serves piece k + 1 while piece k crosses the wire and lands.
+ */
+const GET_PIECE_BYTES = 1024 * 1024;
+/** The landing zone's largest size: the bytes of one get in flight at a time. */
+const LANDING_MAX_BYTES = 8 * 1024 * 1024;
 /** Wait for acknowledgements once this many put bytes are unacknowledged (bounds memory). */
 const MAX_UNACKED_BYTES = 32 * 1024 * 1024;
 const MAX_UNACKED_PUTS = 200_000;
@@ -78,7 +85,7 @@ export class GrpcCore extends SharedMemoryCore {
    * saying how many puts they hold and which reply the image waits for: the engine accepts
    * acknowledgements and replies only from the node asked (reply-guard.ts).
    */
-  private sendOps(node: number, writer: OpWriter, expect: { puts?: number; replyTag?: number } = {}): void {
+  private sendOps(node: number, writer: OpWriter, expect: { puts?: number; replyTag?: number; pieces?: number[] } = {}): void {
     const bytes = writer.take();
     // A large take() is the writer's own buffer: transfer it as it is; small ones live in Node's
     // shared Buffer pool and are copied into a buffer of their own first.
@@ -100,7 +107,7 @@ export class GrpcCore extends SharedMemoryCore {
     if (bytes <= INLINE_CAPACITY || (this.landing !== null && this.landing.byteLength >= bytes)) return;
     let size = Math.max(64 * 1024, this.landing?.byteLength ?? 0);
     while (size < bytes) size *= 2;
-    this.landing = new SharedArrayBuffer(Math.min(size, CHUNK_BYTES));
+    this.landing = new SharedArrayBuffer(Math.min(size, LANDING_MAX_BYTES));
     this.landingAnnounced = false;
   }
 
@@ -112,14 +119,40 @@ export class GrpcCore extends SharedMemoryCore {
   /** A blocking request: earlier puts to the node go first (same stream, so they land first). */
   private request(node: number, write: (w: OpWriter, tag: number) => void): void {
     this.flushPuts(node);
-    const tag = (this.nextTag = (this.nextTag + 1) & 0x7fffffff || 1);
+    const tag = (this.nextTag = nextTag(this.nextTag));
     const writer = new OpWriter(64);
     write(writer, tag);
     this.sendOps(node, writer, { replyTag: tag });
     this.waitReply(tag, true);
+    this.throwIfRefused(node);
+  }
+
+  private throwIfRefused(node: number): void {
     if (Atomics.load(this.link, Link.REPLY_STATUS) === ReplyStatus.ERROR) {
       const message = receiveMessageOnPort(this.port)?.message as string | undefined;
       throw new Error(`remote operation refused by node ${node}: ${message ?? "(no message)"}`);
+    }
+  }
+
+  /**
+   * A pipelined get: every piece asked for at once (one frame each, so the target answers each
+   * on its own), the replies landed one after the other in the landing zone, one wait for the last.
+   */
+  private requestPieces(node: number, segment: number, image: number, size: number, pieces: Rect[], bytes: number): void {
+    this.ensureLanding(bytes);
+    this.flushPuts(node);
+    const lengths = pieces.map((piece) => pieceBytes(piece, size));
+    let tag = 0;
+    for (let k = 0; k < pieces.length; k++) {
+      tag = this.nextTag = nextTag(this.nextTag);
+      const writer = new OpWriter(64);
+      writeGet(writer, this.rank, tag, size, segment, image, pieces[k]!);
+      this.sendOps(node, writer, k === 0 ? { replyTag: tag, pieces: lengths } : {});
+    }
+    this.waitReply(tag, true);
+    this.throwIfRefused(node);
+    if (Atomics.load(this.link, Link.REPLY_STATUS) !== ReplyStatus.LANDED || Atomics.load(this.link, Link.REPLY_LENGTH) !== bytes) {
+      throw new Error(`internal error: a get of ${bytes} bytes in ${pieces.length} pieces did not land`);
     }
   }
 
@@ -179,37 +212,34 @@ export class GrpcCore extends SharedMemoryCore {
   override remoteGetRect(segment: number, image: number, elem: ElemKind, rect: Rect): TypedArray {
     const size = elemSize(elem);
     const node = this.nodeOf(image);
-    const pieces = splitRect(rect, Math.max(1, Math.floor(CHUNK_BYTES / size)));
-    const fetch = (piece: Rect): Uint8Array => {
-      const sequence = piece.n1 === 1 && (piece.n0 <= 1 || piece.s0 === 1);
-      this.ensureLanding(piece.n0 * piece.n1 * size);
-      this.request(node, (w, tag) => {
-        if (sequence) w.get(this.rank, tag, size, segment, image, piece.offset, piece.n0);
-        else w.getRect(this.rank, tag, size, segment, image, piece);
-      });
+    const count = rect.n0 * rect.n1;
+    if (count * size <= GET_PIECE_BYTES) {
+      this.ensureLanding(count * size);
+      this.request(node, (w, tag) => writeGet(w, this.rank, tag, size, segment, image, rect));
       const bytes = this.replyBytes();
-      const expected = piece.n0 * piece.n1 * size;
-      if (bytes.length !== expected) throw new Error(`internal error: reply of ${bytes.length} bytes, expected ${expected}`);
-      return bytes;
-    };
-    if (pieces.length === 1) {
-      // One piece that landed: hand out a view of the landing zone (every caller copies the
-      // packed values out at once, before its next remote operation) instead of another copy.
-      const bytes = fetch(pieces[0]);
-      if (bytes.buffer === this.landing) return viewOf(elem, this.landing, rect.n0 * rect.n1);
-      const single = newArray(elem, rect.n0 * rect.n1);
+      if (bytes.length !== count * size) throw new Error(`internal error: reply of ${bytes.length} bytes, expected ${count * size}`);
+      // Landed: hand out a view of the landing zone (every caller copies the packed values out
+      // at once, before its next remote operation) instead of another copy.
+      if (bytes.buffer === this.landing) return viewOf(elem, this.landing, count);
+      const single = newArray(elem, count);
       new Uint8Array(single.buffer).set(bytes);
       return single;
     }
-    const result = newArray(elem, rect.n0 * rect.n1);
-    const resultBytes = new Uint8Array(result.buffer);
+    const pieces = splitRect(rect, Math.max(1, Math.floor(GET_PIECE_BYTES / size)));
+    // As many pieces at a time as the landing zone holds; one window: a view of it, as above.
+    const result = count * size <= LANDING_MAX_BYTES ? null : newArray(elem, count);
     let done = 0;
-    for (const piece of pieces) {
-      const bytes = fetch(piece);
-      resultBytes.set(bytes, done);
-      done += bytes.length;
+    for (let first = 0; first < pieces.length; ) {
+      let end = first;
+      let bytes = 0;
+      while (end < pieces.length && (end === first || bytes + pieceBytes(pieces[end]!, size) <= LANDING_MAX_BYTES)) bytes += pieceBytes(pieces[end++]!, size);
+      this.requestPieces(node, segment, image, size, pieces.slice(first, end), bytes);
+      if (result === null) return viewOf(elem, this.landing!, count);
+      new Uint8Array(result.buffer).set(new Uint8Array(this.landing!, 0, bytes), done);
+      done += bytes;
+      first = end;
     }
-    return result;
+    return result!;
   }
 
   override remotePutRect(segment: number, image: number, elem: ElemKind, rect: Rect, packed: TypedArray): void {
@@ -333,12 +363,22 @@ export class GrpcCore extends SharedMemoryCore {
   override beginAbort(status: number): boolean {
     if (!super.beginAbort(status)) return false;
     if (this.nodeCount === 1) return true;
-    const tag = (this.nextTag = (this.nextTag + 1) & 0x7fffffff || 1);
+    const tag = (this.nextTag = nextTag(this.nextTag));
     this.post({ t: "abortClaim", status, tag });
     // Node 0 unreachable: report anyway (the lost-node path ends the job).
     if (!this.waitReply(tag, false, CLAIM_TIMEOUT_MS)) return true;
     return this.replyValue() === 1;
   }
+}
+
+function pieceBytes(piece: Rect, size: number): number {
+  return piece.n0 * piece.n1 * size;
+}
+
+/** A get of `piece`: a plain GET when its elements are consecutive, else GET_RECT. */
+function writeGet(w: OpWriter, rank: number, tag: number, size: number, segment: number, image: number, piece: Rect): void {
+  if (piece.n1 === 1 && (piece.n0 <= 1 || piece.s0 === 1)) w.get(rank, tag, size, segment, image, piece.offset, piece.n0);
+  else w.getRect(rank, tag, size, segment, image, piece);
 }
 
 function viewOf(elem: ElemKind, buffer: SharedArrayBuffer, count: number): TypedArray {
