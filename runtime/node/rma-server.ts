@@ -23,7 +23,8 @@ import {
   decodeStopped,
   decodeU32,
   decodeValue,
-  parseFrame,
+  scanFrame,
+  wireOpOf,
   type WireOp,
 } from "../transport/wire.js";
 import { nowUs } from "../observe/clock.js";
@@ -205,14 +206,38 @@ const HANDLERS: { readonly [K in keyof typeof Op]: Handler } = {
 
 const BY_CODE = new Map<number, Handler>(Object.entries(HANDLERS).map(([name, handler]) => [Op[name as keyof typeof Op], handler]));
 
+/**
+ * A PUT served straight from the frame, without an operation object or a view per operation
+ * (fine-grained puts arrive by the ten thousand). False when anything about it is not right: the
+ * general handler then decodes it again and refuses it with its message.
+ */
+function putFromFrame(s: Serving, frame: Buffer, size: number, requester: number, at: number, length: number): boolean {
+  if (!(size === 8 || size === 4 || size === 1) || length < 16) return false;
+  const count = frame.readUInt32LE(at + 12);
+  if (length - 16 !== count * size) return false;
+  const target = s.host.segments.target(frame.readUInt32LE(at), frame.readUInt32LE(at + 4));
+  if (typeof target === "string") return false;
+  const bytes = s.host.segments.viewsOf(target).u8;
+  const offset = frame.readUInt32LE(at + 8);
+  const elements = Math.floor(bytes.length / size);
+  if (!(offset <= elements && count <= elements - offset)) return false;
+  const n = count * size;
+  const to = offset * size;
+  if (n <= 64) for (let i = 0; i < n; i++) bytes[to + i] = frame[at + 16 + i]!;
+  else bytes.set(frame.subarray(at + 16, at + 16 + n), to);
+  countAck(s, requester);
+  return true;
+}
+
 /** Serves every operation of `frame` and answers on `channel` with one frame. */
 export function serveFrame(host: ServerHost, frame: Buffer, channel: Channel): void {
-  const parsed = parseFrame(frame);
   const reply = new OpWriter(256);
   const acks = new Map<number, number>();
   const after: (() => void)[] = [];
   const serving: Serving = { host, channel, reply, acks, after, refuse: (op, message) => reply.error(op.requester, op.tag, message) };
-  for (const op of parsed.ops) {
+  const problem = scanFrame(frame, (code, sub, requester, tag, bodyAt, bodyLength) => {
+    if (code === Op.PUT && putFromFrame(serving, frame, sub, requester, bodyAt, bodyLength)) return;
+    const op = wireOpOf(frame, code, sub, requester, tag, bodyAt, bodyLength);
     try {
       const handler = BY_CODE.get(op.op);
       // Anything but a request or reply is job control, for the job's nodes only; then it must be known.
@@ -222,8 +247,8 @@ export function serveFrame(host: ServerHost, frame: Buffer, channel: Channel): v
     } catch (error) {
       reply.error(op.requester, op.tag, `internal error: ${(error as Error).message}`);
     }
-  }
-  if (!parsed.ok) reply.error(NO_IMAGE, 0, `malformed frame: ${parsed.message}`);
+  });
+  if (problem !== null) reply.error(NO_IMAGE, 0, `malformed frame: ${problem}`);
   for (const [requester, count] of acks) reply.putAck(requester, count);
   if (reply.count > 0) channel.send(reply.take());
   for (const action of after) action();

@@ -347,38 +347,48 @@ export interface WireOp {
 
 export type FrameResult = { ok: true; ops: WireOp[] } | { ok: false; message: string; ops: WireOp[] };
 
+/** One operation of a frame as scanFrame sees it: its header fields and where its body lies. */
+export type OpVisitor = (op: number, sub: number, requester: number, tag: number, bodyAt: number, bodyLength: number) => void;
+
+/**
+ * Visits the operations of a frame in order, building nothing (the server serves fine-grained puts
+ * straight from the frame). A bad header, an unknown operation or a body that runs past the end
+ * stops the scan: returns why (the operations before it were visited), else null.
+ */
+export function scanFrame(frame: Buffer, visit: OpVisitor): string | null {
+  if (frame.length < FRAME_HEADER_BYTES || frame[0] !== FRAME_MAGIC0 || frame[1] !== FRAME_MAGIC1) return "not a pgasc frame";
+  if (frame[2] !== WIRE_VERSION) return `unsupported wire version ${frame[2]}`;
+  // Continued frames are joined by the node link that received them (grpc-transport.ts); one that reaches the
+  // parser came from a stream that is not a node of the job.
+  if (frame[3] === FRAME_CONTINUED) return "continued frames are only accepted from the job's nodes";
+  let at = FRAME_HEADER_BYTES;
+  while (at < frame.length) {
+    if (frame.length - at < OP_HEADER_BYTES) return "truncated operation header";
+    const op = frame.readUInt8(at);
+    const bodyLength = frame.readUInt32LE(at + 4);
+    if (!KNOWN_OPS.has(op)) return `unknown operation ${op}`;
+    if (bodyLength > frame.length - at - OP_HEADER_BYTES) {
+      return `truncated operation ${op}: body of ${bodyLength} bytes, ${frame.length - at - OP_HEADER_BYTES} left`;
+    }
+    visit(op, frame.readUInt8(at + 1), frame.readUInt32LE(at + 8), frame.readUInt32LE(at + 12), at + OP_HEADER_BYTES, bodyLength);
+    at += OP_HEADER_BYTES + bodyLength;
+  }
+  return null;
+}
+
+/** The operation at `bodyAt` of `frame` (scanFrame's view) as an object. */
+export function wireOpOf(frame: Buffer, op: number, sub: number, requester: number, tag: number, bodyAt: number, bodyLength: number): WireOp {
+  return { op, sub, requester, tag, body: frame.subarray(bodyAt, bodyAt + bodyLength) };
+}
+
 /**
  * Splits a frame into operations. A bad header, an unknown operation or a body that runs past
  * the end stops the parse: the operations before it are returned with the error.
  */
 export function parseFrame(frame: Buffer): FrameResult {
   const ops: WireOp[] = [];
-  if (frame.length < FRAME_HEADER_BYTES || frame[0] !== FRAME_MAGIC0 || frame[1] !== FRAME_MAGIC1) {
-    return { ok: false, message: "not a pgasc frame", ops };
-  }
-  if (frame[2] !== WIRE_VERSION) return { ok: false, message: `unsupported wire version ${frame[2]}`, ops };
-  // Continued frames are joined by the node link that received them (grpc-transport.ts); one that reaches the
-  // parser came from a stream that is not a node of the job.
-  if (frame[3] === FRAME_CONTINUED) return { ok: false, message: "continued frames are only accepted from the job's nodes", ops };
-  let at = FRAME_HEADER_BYTES;
-  while (at < frame.length) {
-    if (frame.length - at < OP_HEADER_BYTES) return { ok: false, message: "truncated operation header", ops };
-    const op = frame.readUInt8(at);
-    const bodyLength = frame.readUInt32LE(at + 4);
-    if (!KNOWN_OPS.has(op)) return { ok: false, message: `unknown operation ${op}`, ops };
-    if (bodyLength > frame.length - at - OP_HEADER_BYTES) {
-      return { ok: false, message: `truncated operation ${op}: body of ${bodyLength} bytes, ${frame.length - at - OP_HEADER_BYTES} left`, ops };
-    }
-    ops.push({
-      op,
-      sub: frame.readUInt8(at + 1),
-      requester: frame.readUInt32LE(at + 8),
-      tag: frame.readUInt32LE(at + 12),
-      body: frame.subarray(at + OP_HEADER_BYTES, at + OP_HEADER_BYTES + bodyLength),
-    });
-    at += OP_HEADER_BYTES + bodyLength;
-  }
-  return { ok: true, ops };
+  const problem = scanFrame(frame, (op, sub, requester, tag, bodyAt, bodyLength) => ops.push(wireOpOf(frame, op, sub, requester, tag, bodyAt, bodyLength)));
+  return problem === null ? { ok: true, ops } : { ok: false, message: problem, ops };
 }
 
 // --- body decoders: null when the body does not have the shape of its operation ---------------
