@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSy
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Diagnostic } from "../compiler/diagnostics/diagnostic.js";
+import type { StageObserver } from "../compiler/driver/compile.js";
 import { renderDiagnostics } from "../compiler/diagnostics/render.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -65,9 +66,9 @@ export interface ModuleBuild {
 }
 
 /** Compiles `text` (from `file`) and writes the JavaScript module, header first, to `output`. */
-export async function buildModuleFile(text: string, file: string, output: string, color = false): Promise<ModuleBuild> {
+export async function buildModuleFile(text: string, file: string, output: string, color = false, observe?: StageObserver): Promise<ModuleBuild> {
   const { buildSource } = await import("../compiler/driver/compile.js");
-  const result = await buildSource(text, file);
+  const result = await buildSource(text, file, observe);
   const diagnostics = diagnosticsText(result.diagnostics, text, color);
   if (!result.ok || result.js === undefined) return { ok: false, diagnostics };
   writeAtomically(output, buildHeader(text) + result.js);

@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { buildHeader, buildModuleFile, diagnosticsText, packageVersion, writeAtomically } from "./build-output.js";
 import { unloadableModulePath } from "../runtime/support/program-url.js";
 import type { Diagnostic } from "../compiler/diagnostics/diagnostic.js";
+import type { Stage, StageObserver } from "../compiler/driver/compile.js";
 import type { ObserveOptions } from "../runtime/observe/outputs.js";
 import { eventsPerImage } from "../runtime/observe/options.js";
 
@@ -79,8 +80,24 @@ async function cmdCheck(file: string): Promise<number> {
 
 type Emit = "js" | "ts" | "ast";
 
-async function cmdBuild(file: string, opts: { output?: string; emit: Emit }): Promise<number> {
+async function cmdBuild(file: string, opts: { output?: string; emit: Emit; dumpPasses?: string }): Promise<number> {
   const text = readSource(file);
+  const dir = opts.dumpPasses;
+  if (dir === undefined) return buildAs(file, text, opts);
+  if (opts.emit === "ast") {
+    process.stderr.write("pgasc: --dump-passes shows the whole build: use it with --emit js or ts\n");
+    return 2;
+  }
+  const stages: Stage[] = [];
+  const status = await buildAs(file, text, opts, (stage) => stages.push(stage));
+  const { writePassDump } = await import("./workbench/pass-dump.js");
+  writePassDump(dir, file, stages);
+  process.stderr.write(`pgasc: ${stages.length} stages of the build in ${dir} (open ${join(dir, "index.html")})\n`);
+  return status;
+}
+
+/** `pgasc build` proper; `observe` sees every stage (--dump-passes). */
+async function buildAs(file: string, text: string, opts: { output?: string; emit: Emit }, observe?: StageObserver): Promise<number> {
   const { checkSource, buildSource } = await loadDriver();
   if (opts.emit === "ast") {
     const result = checkSource(text, file);
@@ -92,11 +109,11 @@ async function cmdBuild(file: string, opts: { output?: string; emit: Emit }): Pr
     return 0;
   }
   if (opts.emit === "js" && opts.output !== "-") {
-    const built = await buildModuleFile(text, file, opts.output ?? defaultOutput(file), process.stderr.isTTY === true);
+    const built = await buildModuleFile(text, file, opts.output ?? defaultOutput(file), process.stderr.isTTY === true, observe);
     process.stderr.write(built.diagnostics);
     return built.ok ? 0 : 1;
   }
-  const result = await buildSource(text, file);
+  const result = await buildSource(text, file, observe);
   reportDiagnostics(result.diagnostics, text);
   if (!result.ok || result.js === undefined || result.ts === undefined) return 1;
   if (opts.emit === "ts") {
@@ -392,7 +409,8 @@ async function main(argv: string[]): Promise<number> {
     .argument("[file]", "program", "main.pgas")
     .option("-o, --output <out>", "output file ('-': standard output)")
     .addOption(new Option("--emit <what>", "what to produce").choices(["js", "ts", "ast"]).default("js"))
-    .action(async (file: string, opts: { output?: string; emit: Emit }) => {
+    .option("--dump-passes <dir>", "also write every stage of the build (tree, storage, LIR after each pass, TypeScript, JavaScript) to DIR, with DIR/index.html showing each beside the one before")
+    .action(async (file: string, opts: { output?: string; emit: Emit; dumpPasses?: string }) => {
       status = await cmdBuild(file, opts);
     });
 

@@ -5,9 +5,10 @@
 
 import type { Program } from "../ast/nodes.js";
 import { checkProgram } from "../check/check.js";
+import { typedAstListing } from "../check/typed-listing.js";
 import { Driver } from "../diagnostics/catalogue.js";
 import { DiagnosticSink, type Diagnostic } from "../diagnostics/diagnostic.js";
-import type { LoweredProgram } from "../lower/index.js";
+import type { LoweredProgram, PassObserver } from "../lower/index.js";
 import { wholeText } from "../syntax/cst.js";
 import { parseProgram } from "../syntax/parse.js";
 
@@ -24,11 +25,25 @@ export interface BuildResult extends CheckResult {
   js?: string;
 }
 
+/**
+ * What a build looked like after one phase or lowering pass, as text (pgasc build --dump-passes):
+ * the source, the tree (parse, then check's annotations), the storage decisions, the LIR after
+ * each pass, the TypeScript and the JavaScript.
+ */
+export interface Stage {
+  name: string;
+  kind: "source" | "tree" | "storage" | "lir" | "ts" | "js";
+  text: string;
+}
+
+export type StageObserver = (stage: Stage) => void;
+
 /** One compilation in progress: its input, its one diagnostics sink, and what each phase made. */
 interface Compilation {
   readonly text: string;
   readonly file: string;
   readonly sink: DiagnosticSink;
+  readonly observe?: StageObserver;
   program?: Program;
   lowered?: LoweredProgram;
   ts?: string;
@@ -66,14 +81,48 @@ function made<T>(value: T | undefined, by: PhaseName): T {
  * (prettier formats asynchronously).
  */
 export const FRONT_END: readonly FrontEndPhase[] = [
-  { name: "parse", run: (c) => void (c.program = parseProgram(c.text, c.file, c.sink)) },
-  { name: "check", run: (c) => checkProgram(made(c.program, "parse"), c.sink) },
+  {
+    name: "parse",
+    run: (c) => {
+      c.program = parseProgram(c.text, c.file, c.sink);
+      c.observe?.({ name: "parse", kind: "tree", text: typedAstListing(c.program) });
+    },
+  },
+  {
+    name: "check",
+    run: (c) => {
+      checkProgram(made(c.program, "parse"), c.sink);
+      c.observe?.({ name: "check", kind: "tree", text: typedAstListing(c.program!) });
+    },
+  },
 ];
 
 export const BACK_END: readonly BackEndPhase[] = [
-  { name: "lower", run: (c, b) => void (c.lowered = b.lower.lowerProgram(made(c.program, "parse"))) },
-  { name: "emit", run: async (c, b) => void (c.ts = await b.emit.emitTypeScript(made(c.lowered, "lower"), c)) },
-  { name: "transpile", run: (c, b) => void (c.js = b.emit.transpileToJavaScript(made(c.ts, "emit"))) },
+  {
+    name: "lower",
+    run: (c, b) => {
+      const observe = c.observe;
+      const passes: PassObserver | undefined =
+        observe &&
+        ((pass, view) =>
+          observe(pass === "resolve-storage" ? { name: pass, kind: "storage", text: b.lower.storageListing(view.ctx) } : { name: pass, kind: "lir", text: b.emit.lirText(view.body) }));
+      c.lowered = b.lower.lowerProgram(made(c.program, "parse"), passes);
+    },
+  },
+  {
+    name: "emit",
+    run: async (c, b) => {
+      c.ts = await b.emit.emitTypeScript(made(c.lowered, "lower"), c);
+      c.observe?.({ name: "emit", kind: "ts", text: c.ts });
+    },
+  },
+  {
+    name: "transpile",
+    run: (c, b) => {
+      c.js = b.emit.transpileToJavaScript(made(c.ts, "emit"));
+      c.observe?.({ name: "transpile", kind: "js", text: c.js });
+    },
+  },
 ];
 
 /** The whole pipeline's order, for tools and docs. */
@@ -88,9 +137,10 @@ export function checkSource(text: string, file: string): CheckResult {
   return result(c);
 }
 
-/** Parse, check, lower, emit and transpile. Never throws on user input. */
-export async function buildSource(text: string, file: string): Promise<BuildResult> {
-  const c = compilation(text, file);
+/** Parse, check, lower, emit and transpile. Never throws on user input. `observe` sees every stage. */
+export async function buildSource(text: string, file: string, observe?: StageObserver): Promise<BuildResult> {
+  const c = compilation(text, file, observe);
+  observe?.({ name: "source", kind: "source", text });
   let ok = true;
   for (const phase of FRONT_END) {
     ok = guarded(c, () => phase.run(c));
@@ -106,8 +156,8 @@ export async function buildSource(text: string, file: string): Promise<BuildResu
   return checked.ok ? { ...checked, ts: c.ts, js: c.js } : checked;
 }
 
-function compilation(text: string, file: string): Compilation {
-  return { text, file, sink: new DiagnosticSink(file) };
+function compilation(text: string, file: string, observe?: StageObserver): Compilation {
+  return { text, file, sink: new DiagnosticSink(file), observe };
 }
 
 async function loadBackEnd(): Promise<BackEnd> {

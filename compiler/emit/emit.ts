@@ -10,6 +10,8 @@ import type { LoweredProgram } from "../lower/index.js";
 import { helperSource } from "./helpers.js";
 import { LirPrinter, jsString } from "./print-lir.js";
 
+export { lirText } from "./print-lir.js";
+
 /** The module specifier of the ABI types in generated TypeScript (type-only: erased in the JS). */
 export const ABI_TYPES_MODULE = "pgasc/abi";
 

@@ -2,7 +2,7 @@
 // writes them and records the bounds-check helpers the checked accesses need. Expressions are
 // parenthesised generously: prettier removes the parentheses that are not needed.
 
-import type { CodeBlockWriter } from "ts-morph";
+import { CodeBlockWriter } from "ts-morph";
 import type { CountedFor, JsExpr, JsStmt } from "../lower/lir.js";
 import { assertNever } from "../ast/visit.js";
 
@@ -228,4 +228,11 @@ export function formatNumber(v: number): string {
   if (v === Infinity) return "Infinity";
   if (v === -Infinity) return "-Infinity";
   return String(v);
+}
+
+/** LIR statements as the JavaScript they print to, unformatted (pgasc build --dump-passes). */
+export function lirText(stmts: readonly JsStmt[]): string {
+  const w = new CodeBlockWriter({ indentNumberOfSpaces: 2 });
+  new LirPrinter().statements(w, stmts as JsStmt[]);
+  return w.toString();
 }

@@ -10,6 +10,8 @@ import { lowerProgramBody } from "./lower-program.js";
 import { outlineLoops } from "./outline-loops.js";
 import { resolveStorage } from "./resolve-storage.js";
 
+export { storageListing } from "./resolve-storage.js";
+
 export interface LoweredProgram {
   body: JsStmt[];
   sites: [number, number][];
@@ -37,8 +39,20 @@ export const PASSES: { name: string; run: (s: State, program: Program) => void }
   { name: "outline-loops", run: (s) => void (s.body = outlineLoops(s.body, { temp: (hint) => s.ctx.temp(hint) })) },
 ];
 
-export function lowerProgram(program: Program): LoweredProgram {
+/** What a pass left: main's LIR so far, and the context (storage decisions, names). */
+export interface PassView {
+  readonly body: readonly JsStmt[];
+  readonly ctx: LowerContext;
+}
+
+/** Called after each pass with its name (pgasc build --dump-passes). */
+export type PassObserver = (pass: string, view: PassView) => void;
+
+export function lowerProgram(program: Program, observe?: PassObserver): LoweredProgram {
   const state: State = { ctx: new LowerContext(program), body: [] };
-  for (const pass of PASSES) pass.run(state, program);
+  for (const pass of PASSES) {
+    pass.run(state, program);
+    observe?.(pass.name, state);
+  }
   return { body: state.body, sites: state.ctx.sites, helpers: state.ctx.helpers, checkpoints: state.ctx.checkpoints?.ids.size ?? 0, teams: [...state.ctx.reprs.values()].some((r) => r.kind === "team") };
 }

@@ -48,3 +48,17 @@ export function resolveStorage(ctx: LowerContext): void {
     ctx.reprs.set(sym.id, repr);
   }
 }
+
+/** One line per symbol: `name#id → kind js-name ...` (pgasc build --dump-passes). */
+export function storageListing(ctx: LowerContext): string {
+  const lines: string[] = [];
+  for (const sym of ctx.symbols) {
+    const repr = ctx.reprs.get(sym.id);
+    if (!repr) continue;
+    const fields = Object.entries(repr)
+      .filter(([key]) => key !== "kind" && key !== "js")
+      .map(([key, value]) => `${key}=${String(value)}`);
+    lines.push(`${sym.name}#${sym.id} → ${repr.kind} ${repr.js}${fields.length > 0 ? " " + fields.join(" ") : ""}`);
+  }
+  return lines.join("\n") + "\n";
+}
