@@ -481,6 +481,15 @@ async function main(argv: string[]): Promise<number> {
       status = await cmdReport(file, opts);
     });
 
+  cli
+    .command("lsp")
+    .description("a Language Server on standard input and output, for editors: diagnostics, hover, go to definition, symbols, completion")
+    .action(async () => {
+      const { runLanguageServer } = await import("./workbench/lsp.js");
+      // runs until the client says exit (or closes its end): the server library ends the process
+      await new Promise<never>(() => runLanguageServer());
+    });
+
   // No command at all is a usage error, as with mpirun and cafrun: the help, then status 2.
   if (ours.length <= 2) {
     process.stderr.write(cli.helpInformation());

@@ -228,3 +228,6 @@ export const allTokens: readonly TokenType[] = [
   // Categories and virtual tokens: never matched, but the parser must know them.
   Keyword, TypeKeyword, OrOp, AndOp, CompareOp, AddOp, MulOp, UnaryOp, AssignOp, BinaryOperator, ImplicitSeparator,
 ];
+
+/** Every keyword as written, in lexing order (completion, the editor grammar's drift test). */
+export const KEYWORDS: readonly string[] = allTokens.filter((t) => (t.CATEGORIES ?? []).includes(Keyword)).map((t) => t.LABEL!.slice(1, -1));
