@@ -482,6 +482,16 @@ async function main(argv: string[]): Promise<number> {
     });
 
   cli
+    .command("fmt")
+    .description("format .pgas files in place (--check: only list the files that are not formatted, status 1 if any)")
+    .argument("[files...]", "programs", ["main.pgas"])
+    .option("--check", "write nothing; list the files whose formatting differs")
+    .action(async (files: string[], opts: { check?: boolean }) => {
+      const { formatFiles } = await import("./workbench/fmt.js");
+      status = await formatFiles(files, opts.check === true);
+    });
+
+  cli
     .command("lsp")
     .description("a Language Server on standard input and output, for editors: diagnostics, hover, go to definition, symbols, completion")
     .action(async () => {
