@@ -482,6 +482,24 @@ async function main(argv: string[]): Promise<number> {
     });
 
   cli
+    .command("playground")
+    .description("a local web page to edit, check, look inside and run programs (http://127.0.0.1:PORT/)")
+    .option("--port <port>", "the port to listen on (0: any free one)", nonNegativeInt, 8080)
+    .action(async (opts: { port: number }) => {
+      const { startPlayground } = await import("./workbench/playground/server.js");
+      let url: string;
+      try {
+        ({ url } = await startPlayground(opts.port));
+      } catch (error) {
+        process.stderr.write(`pgasc: playground: cannot listen on port ${opts.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+        status = 1;
+        return;
+      }
+      process.stdout.write(`pgasc playground: ${url}\n`);
+      await new Promise<never>(() => undefined); // serves until interrupted
+    });
+
+  cli
     .command("fmt")
     .description("format .pgas files in place (--check: only list the files that are not formatted, status 1 if any)")
     .argument("[files...]", "programs", ["main.pgas"])
