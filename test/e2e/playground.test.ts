@@ -5,28 +5,18 @@
 // isolated (the headers SharedArrayBuffer needs). Skipped, saying why, where Chromium is missing.
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { accessSync, constants } from "node:fs";
 import { join } from "node:path";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumMissing, launchChromium } from "../support/chromium.js";
 
 /** The browser's own, in callbacks that run in the page (the tests are compiled without the DOM library). */
 declare const document: { body: { dataset: Record<string, string | undefined> }; querySelector(s: string): { textContent: string | null } | null };
 declare const crossOriginIsolated: boolean;
 
-const CHROMIUM = "/usr/bin/chromium";
 const root = join(import.meta.dirname, "..", "..");
 const cli = join(root, "dist", "cli", "pgasc.js");
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-const missing = executable(CHROMIUM) ? "" : `${CHROMIUM} is not installed or not executable (apt-get install chromium)`;
+const missing = chromiumMissing();
 
 describe.skipIf(missing !== "")(`pgasc playground in Chromium${missing ? ` (skipped: ${missing})` : ""}`, () => {
   let server: ChildProcess;
@@ -46,11 +36,7 @@ describe.skipIf(missing !== "")(`pgasc playground in Chromium${missing ? ` (skip
       });
       server.on("exit", (code) => reject(new Error(`the playground exited with ${code}: ${out}`)));
     });
-    browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [...(process.getuid?.() === 0 ? ["--no-sandbox"] : []), "--disable-gpu", "--disable-dev-shm-usage"],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 800 });
     page.on("pageerror", (e) => void errors.push(String(e)));

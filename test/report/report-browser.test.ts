@@ -5,33 +5,24 @@
 // redraws the waits, a line link highlights the source line, nothing is fetched, no script error,
 // and the screenshot is not blank. Skipped, saying why, where Chromium is not installed.
 
-import { accessSync, constants, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syncCaption } from "../../cli/report/syncs.js";
+import { chromiumMissing, launchChromium } from "../support/chromium.js";
 import { runAsync } from "../support/run-async.js";
 import { HOT_LINE, syntheticTrace } from "./synthetic-trace.js";
 
 /** The browser's own, in callbacks that run in the page (the tests are compiled without the DOM library). */
 declare function getComputedStyle(element: unknown): { fill: string; backgroundColor: string };
 
-const CHROMIUM = "/usr/bin/chromium";
 const root = join(import.meta.dirname, "..", "..");
 const cli = join(root, "dist", "cli", "pgasc.js");
 
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const missing = executable(CHROMIUM) ? "" : `${CHROMIUM} is not installed or not executable (apt-get install chromium)`;
+const missing = chromiumMissing();
 const N = 6;
 const trace = syntheticTrace({ images: N, nodes: 2, extraSource: [`print("</script><b>not bold</b>")`] });
 
@@ -49,12 +40,7 @@ describe.skipIf(missing !== "")(`the report in Chromium${missing ? ` (skipped: $
     expect(made.stderr).toBe("");
     expect(made.stdout).toBe("wrote run.html\n");
     url = pathToFileURL(join(dir, "run.html")).href;
-    browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // Root (containers, CI) cannot use Chromium's sandbox; /dev/shm is small in containers.
-      args: [...(process.getuid?.() === 0 ? ["--no-sandbox"] : []), "--disable-gpu", "--disable-dev-shm-usage"],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 900 });
     page.on("console", (message) => {
