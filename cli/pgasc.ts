@@ -4,13 +4,15 @@
 // Consumes the command line; drives compiler/driver and runtime/launcher; exits with LANGUAGE.md's
 // statuses (0 ok, 1 diagnostics or runtime error, the `error stop` code, 2 bad command line).
 
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import { createHash } from "node:crypto";
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildHeader, buildModuleFile, diagnosticsText, packageVersion, writeAtomically } from "./build-output.js";
+import { collect, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber } from "./option-parsers.js";
+import { addWorkbenchCommands } from "./workbench/commands.js";
 import { unloadableModulePath } from "../runtime/support/program-url.js";
 import type { Diagnostic } from "../compiler/diagnostics/diagnostic.js";
 import type { Stage, StageObserver } from "../compiler/driver/compile.js";
@@ -341,36 +343,8 @@ function cmdInit(dir: string): number {
   return 0;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
 /** Spellings users bring from mpirun/cafrun, as ours (before the program's `--`). */
 const ALIASES: Record<string, string> = { "-np": "-n", "--tag-output": "--label" };
-
-function positiveInt(what: string) {
-  return (value: string): number => {
-    if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`${what} must be a whole number of at least 1`);
-    return Number(value);
-  };
-}
-
-function nonNegativeInt(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("must be a whole number, 0 or more");
-  return Number(value);
-}
-
-function nonNegativeNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError("must be a number of seconds, 0 or more");
-  return n;
-}
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("must be a number of seconds above 0");
-  return n;
-}
 
 async function main(argv: string[]): Promise<number> {
   // Everything after the first `--` belongs to the program being run, never to pgasc.
@@ -481,42 +455,7 @@ async function main(argv: string[]): Promise<number> {
       status = await cmdReport(file, opts);
     });
 
-  cli
-    .command("playground")
-    .description("a local web page to edit, check, look inside and run programs (http://127.0.0.1:PORT/)")
-    .option("--port <port>", "the port to listen on (0: any free one)", nonNegativeInt, 8080)
-    .action(async (opts: { port: number }) => {
-      const { startPlayground } = await import("./workbench/playground/server.js");
-      let url: string;
-      try {
-        ({ url } = await startPlayground(opts.port));
-      } catch (error) {
-        process.stderr.write(`pgasc: playground: cannot listen on port ${opts.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
-        status = 1;
-        return;
-      }
-      process.stdout.write(`pgasc playground: ${url}\n`);
-      await new Promise<never>(() => undefined); // serves until interrupted
-    });
-
-  cli
-    .command("fmt")
-    .description("format .pgas files in place (--check: only list the files that are not formatted, status 1 if any)")
-    .argument("[files...]", "programs", ["main.pgas"])
-    .option("--check", "write nothing; list the files whose formatting differs")
-    .action(async (files: string[], opts: { check?: boolean }) => {
-      const { formatFiles } = await import("./workbench/fmt.js");
-      status = await formatFiles(files, opts.check === true);
-    });
-
-  cli
-    .command("lsp")
-    .description("a Language Server on standard input and output, for editors: diagnostics, hover, go to definition, symbols, completion")
-    .action(async () => {
-      const { runLanguageServer } = await import("./workbench/lsp.js");
-      // runs until the client says exit (or closes its end): the server library ends the process
-      await new Promise<never>(() => runLanguageServer());
-    });
+  addWorkbenchCommands(cli, (value) => (status = value));
 
   // No command at all is a usage error, as with mpirun and cafrun: the help, then status 2.
   if (ours.length <= 2) {
