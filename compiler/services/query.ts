@@ -138,8 +138,12 @@ export interface Completion {
 /** Keywords, intrinsics and the program's top-level names. */
 export function completions(program: A.Program): Completion[] {
   const out: Completion[] = KEYWORDS.map((label) => ({ label, kind: "keyword" as const }));
-  for (const intrinsic of INTRINSICS) out.push({ label: intrinsic.name, kind: "intrinsic", detail: intrinsic.signature, documentation: intrinsic.summary });
-  const seen = new Set(out.map((c) => c.label));
+  const seen = new Set(KEYWORDS);
+  for (const intrinsic of INTRINSICS) {
+    // the conversions `int(x)`, `float(x)` are keywords too: offered once
+    if (!seen.has(intrinsic.name)) out.push({ label: intrinsic.name, kind: "intrinsic", detail: intrinsic.signature, documentation: intrinsic.summary });
+  }
+  for (const c of out) seen.add(c.label);
   for (const symbol of program.symbols ?? []) {
     if (!symbol.topLevel || seen.has(symbol.name)) continue;
     seen.add(symbol.name);

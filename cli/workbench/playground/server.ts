@@ -77,7 +77,7 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
 }
 
 /** Builds and runs `text` with `images` images, writing its output to `res` as it comes. */
-function run(text: string, images: number, req: IncomingMessage, res: ServerResponse): void {
+function run(text: string, images: number, res: ServerResponse): void {
   const dir = mkdtempSync(join(tmpdir(), "pgasc-playground-"));
   const file = join(dir, PROGRAM_FILE);
   writeFileSync(file, text);
@@ -97,7 +97,6 @@ function run(text: string, images: number, req: IncomingMessage, res: ServerResp
     res.end(`\n[exit status ${code ?? signal}]\n`);
     rmSync(dir, { recursive: true, force: true });
   });
-  void req;
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, bundle: string): Promise<void> {
@@ -124,7 +123,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, bundle: string)
   if (url.pathname === "/run") {
     const images = Number(body.images);
     if (!(Number.isInteger(images) && images >= 1 && images <= MAX_IMAGES)) return send(res, 400, "text/plain", `images must be 1..${MAX_IMAGES}`);
-    return run(text, images, req, res);
+    return run(text, images, res);
   }
   return send(res, 404, "text/plain", "not found");
 }
