@@ -71,7 +71,9 @@ describe.skipIf(missing !== "")(`pgasc playground in Chromium${missing ? ` (skip
 
     await typeProgram('print("image", this_image(), y)\n');
     await page.waitForSelector(".cm-lintRange-error", { timeout: 60_000 });
-    await page.waitForFunction(() => document.body.dataset.errors === "1", { timeout: 60_000 });
+    // the check of the whole text (one of a text still being typed may come first)
+    await page.waitForFunction(() => (document.querySelector("#diagnostics")?.textContent ?? "").includes("'y' is not declared"), { timeout: 60_000 });
+    expect(await dataset("errors")).toBe("1");
     expect(await text("#diagnostics")).toMatch(/^playground\.pgas:1:30: error: 'y' is not declared.*\[E2001\]$/);
 
     await typeProgram("const y = 2 * this_image()\n");
