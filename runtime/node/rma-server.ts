@@ -103,13 +103,12 @@ function serveRect(op: WireOp, s: Serving, isPut: boolean): void {
 }
 
 const HANDLERS: { readonly [K in keyof typeof Op]: Handler } = {
+  // Served by putFromFrame (serveFrame calls it first); reached only to say why a put is refused.
   PUT: request((op, s) => {
+    if (putFromFrame(s, op.body, op.sub, op.requester, 0, op.body.length)) return;
     const body = decodePut(op);
-    if (!body) return s.refuse(op, "malformed put");
-    const part = s.host.segments.partBytes(body.segment, body.image, op.sub, body.offset, body.count);
-    if (typeof part === "string") return s.refuse(op, part);
-    part.set(body.payload);
-    countAck(s, op.requester);
+    const part = body && s.host.segments.partBytes(body.segment, body.image, op.sub, body.offset, body.count);
+    s.refuse(op, typeof part === "string" ? part : "malformed put");
   }),
   GET: request((op, s) => {
     const body = decodeGet(op);
@@ -208,8 +207,8 @@ const BY_CODE = new Map<number, Handler>(Object.entries(HANDLERS).map(([name, ha
 
 /**
  * A PUT served straight from the frame, without an operation object or a view per operation
- * (fine-grained puts arrive by the ten thousand). False when anything about it is not right: the
- * general handler then decodes it again and refuses it with its message.
+ * (fine-grained puts arrive by the ten thousand); the one place puts are written. False when
+ * anything about it is not right: the PUT handler then decodes it and refuses it with its message.
  */
 function putFromFrame(s: Serving, frame: Buffer, size: number, requester: number, at: number, length: number): boolean {
   if (!(size === 8 || size === 4 || size === 1) || length < 16) return false;
