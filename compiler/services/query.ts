@@ -63,10 +63,8 @@ export function hoverAt(program: A.Program, text: string, offset: number): Hover
     }
     if (node.kind === "Name") {
       const symbol = node.symbol === undefined ? undefined : symbols[node.symbol];
-      // the name of a shared array's element: where the element lives
-      if (parent.kind === "Apply" && parent.callee === node && parent.role === "element" && symbol?.kind === "shared") {
-        return { text: codeLine(source(parent), parent.type) + "\n\n" + ownerText(text, symbol, parent), span: parent.span };
-      }
+      // the name of a shared array's element: the element (the Apply, next outward) says where it lives
+      if (parent.kind === "Apply" && parent.callee === node && parent.role === "element" && symbol?.kind === "shared") continue;
       if (symbol) return { text: symbolText(text, symbol), span: node.span };
       if (node.type) return { text: codeLine(node.name, node.type), span: node.span };
       continue;
