@@ -12,7 +12,7 @@ import { imagesOfNode } from "../core/placement.js";
 import type { RemoteToMain } from "../core/reply-slot.js";
 import type { ToMain } from "../core/shared-memory-core.js";
 import type { Channel, Transport, TransportFactory } from "../transport/transport.js";
-import { GatherKind, OpWriter } from "../transport/wire.js";
+import { GatherKind, OpWriter, claimFrameRoom } from "../transport/wire.js";
 import { Aborts } from "./aborts.js";
 import { Allocations } from "./allocation.js";
 import { NodeBarrier } from "./barrier.js";
@@ -308,6 +308,8 @@ export class NodeEngine implements ServerHost {
         if (message.landing) this.local.landings[image - this.local.first] = message.landing;
         if (message.puts) this.guard.sentPuts(image, message.node, message.puts);
         if (message.replyTag !== undefined) this.guard.asked(image, message.node, message.replyTag, message.pieces ?? null);
+        // transferred from the image: this thread owns the buffer, room before the operations included
+        claimFrameRoom(message.ops);
         this.transport.send(message.node, message.ops);
         return;
       case "ringKeyAll":

@@ -62,7 +62,12 @@ export const HAND_OVER_BYTES = 64 * 1024;
 
 export class OpWriter {
   private buffer: Buffer;
-  private used = 0;
+  /**
+   * The operations start after FRAME_HEADER_BYTES of room: a large take() (bulk payloads, handed
+   * over whole) can then become a frame by writing the header in place (frameInPlace), not by
+   * copying megabytes behind one.
+   */
+  private used = FRAME_HEADER_BYTES;
   /** Operations written since the last take(). */
   count = 0;
 
@@ -71,14 +76,15 @@ export class OpWriter {
   }
 
   get length(): number {
-    return this.used;
+    return this.used - FRAME_HEADER_BYTES;
   }
 
   private reserve(bytes: number): number {
     const at = this.used;
     if (at + bytes > this.buffer.length) {
-      let size = this.buffer.length * 2;
-      while (size < at + bytes) size *= 2;
+      // Geometric growth, but a bulk payload gets just its room: a 4 MiB put into a fresh writer
+      // made an 8 MiB buffer, half of it never used, all of it handed over and freed again.
+      const size = Math.max(this.buffer.length * 2, at + bytes);
       const bigger = Buffer.allocUnsafe(size);
       this.buffer.copy(bigger, 0, 0, at);
       this.buffer = bigger;
@@ -262,22 +268,50 @@ export class OpWriter {
    * Node's shared pool, so the caller may transfer its ArrayBuffer — and the writer starts anew.
    */
   take(): Buffer {
-    if (this.used >= HAND_OVER_BYTES) {
-      const whole = this.buffer.subarray(0, this.used);
+    if (this.length >= HAND_OVER_BYTES) {
+      const whole = this.buffer.subarray(FRAME_HEADER_BYTES, this.used);
       this.buffer = Buffer.allocUnsafe(this.initialBytes);
-      this.used = 0;
+      this.used = FRAME_HEADER_BYTES;
       this.count = 0;
       return whole;
     }
-    const out = Buffer.from(this.buffer.subarray(0, this.used));
-    this.used = 0;
+    const out = Buffer.from(this.buffer.subarray(FRAME_HEADER_BYTES, this.used));
+    this.used = FRAME_HEADER_BYTES;
     this.count = 0;
     return out;
   }
 }
 
+/** Buffers whose bytes before their operations are free room (see OpWriter): their owner said so. */
+const withRoom = new WeakSet<ArrayBufferLike>();
+
+/**
+ * Says that `ops` (a large OpWriter.take(), handed over whole, e.g. transferred from an image)
+ * is owned by the caller with its FRAME_HEADER_BYTES of room before it: frameOf may write the
+ * frame header there instead of copying. Never for a view into memory others use.
+ */
+export function claimFrameRoom(ops: Uint8Array): void {
+  // exactly OpWriter's room, in a buffer of its own (a slice of Node's 8 KiB pool is never one)
+  if (ops.byteOffset === FRAME_HEADER_BYTES && ops.buffer.byteLength >= HAND_OVER_BYTES) withRoom.add(ops.buffer);
+}
+
+function writeHeader(target: Uint8Array, at: number, flag: number): void {
+  target[at] = FRAME_MAGIC0;
+  target[at + 1] = FRAME_MAGIC1;
+  target[at + 2] = WIRE_VERSION;
+  target[at + 3] = flag;
+}
+
 /** One frame: the header followed by operation records (as produced by OpWriter.take()). */
 export function frameOf(parts: readonly Uint8Array[]): Buffer {
+  const only = parts.length === 1 ? parts[0]! : null;
+  if (only !== null && withRoom.has(only.buffer)) {
+    // the header goes in the room before the operations: no copy (once: the room is used now)
+    withRoom.delete(only.buffer);
+    const frame = Buffer.from(only.buffer, only.byteOffset - FRAME_HEADER_BYTES, only.byteLength + FRAME_HEADER_BYTES);
+    writeHeader(frame, 0, 0);
+    return frame;
+  }
   const header = Buffer.from([FRAME_MAGIC0, FRAME_MAGIC1, WIRE_VERSION, 0]);
   return Buffer.concat([header, ...parts]);
 }
@@ -292,17 +326,37 @@ export const MAX_FRAME_BYTES = 5 * 1024 * 1024;
 export const FRAME_CONTINUED = 1;
 
 /**
- * The frames that carry `parts` (each a sequence of whole operations) within `limit` bytes each:
- * one frame when they fit (the usual case), else split between operations; an operation that is
- * larger on its own (a gather of big collective contributions) is cut into FRAME_CONTINUED frames
- * that the receiving node joins again before parsing.
+ * Frames for a turn's operations, none over `limit` bytes: consecutive parts share a frame while
+ * they fit, a part is never cut unless it alone is too big (bulk payloads travel in the buffer
+ * they came in, framed in place when their room is claimed), and such a part is split into
+ * continued frames (FRAME_CONTINUED) at operation boundaries where it can be.
  */
 export function framesOf(parts: readonly Uint8Array[], limit = MAX_FRAME_BYTES): Buffer[] {
-  let total = FRAME_HEADER_BYTES;
-  for (const part of parts) total += part.length;
-  if (total <= limit) return [frameOf(parts)];
-  const room = limit - FRAME_HEADER_BYTES;
   const frames: Buffer[] = [];
+  let group: Uint8Array[] = [];
+  let groupBytes = FRAME_HEADER_BYTES;
+  const flushGroup = () => {
+    if (group.length > 0) frames.push(frameOf(group));
+    group = [];
+    groupBytes = FRAME_HEADER_BYTES;
+  };
+  for (const part of parts) {
+    if (FRAME_HEADER_BYTES + part.length > limit) {
+      flushGroup();
+      splitOversized(part, limit, frames);
+      continue;
+    }
+    if (groupBytes + part.length > limit) flushGroup();
+    group.push(part);
+    groupBytes += part.length;
+  }
+  flushGroup();
+  return frames;
+}
+
+/** A part too big for one frame: its operations packed into frames, any too big alone continued. */
+function splitOversized(part: Uint8Array, limit: number, frames: Buffer[]): void {
+  const room = limit - FRAME_HEADER_BYTES;
   let current: Uint8Array[] = [];
   let currentBytes = 0;
   const flush = (flag: number) => {
@@ -311,30 +365,27 @@ export function framesOf(parts: readonly Uint8Array[], limit = MAX_FRAME_BYTES):
     current = [];
     currentBytes = 0;
   };
-  for (const part of parts) {
-    for (let at = 0; at < part.length; ) {
-      const opBytes = OP_HEADER_BYTES + Buffer.from(part.buffer, part.byteOffset + at, 8).readUInt32LE(4);
-      const op = part.subarray(at, at + opBytes);
-      at += opBytes;
-      if (currentBytes + op.length <= room) {
-        current.push(op);
-        currentBytes += op.length;
-        continue;
-      }
-      if (currentBytes > 0) flush(0);
-      // Too big for one frame even alone: continued frames, the tail starts the next frame.
-      let from = 0;
-      while (op.length - from > room) {
-        current.push(op.subarray(from, from + room));
-        from += room;
-        flush(FRAME_CONTINUED);
-      }
-      current.push(op.subarray(from));
-      currentBytes = op.length - from;
+  for (let at = 0; at < part.length; ) {
+    const opBytes = OP_HEADER_BYTES + Buffer.from(part.buffer, part.byteOffset + at, 8).readUInt32LE(4);
+    const op = part.subarray(at, at + opBytes);
+    at += opBytes;
+    if (currentBytes + op.length <= room) {
+      current.push(op);
+      currentBytes += op.length;
+      continue;
     }
+    if (currentBytes > 0) flush(0);
+    // Too big for one frame even alone: continued frames, the tail starts the next frame.
+    let from = 0;
+    while (op.length - from > room) {
+      current.push(op.subarray(from, from + room));
+      from += room;
+      flush(FRAME_CONTINUED);
+    }
+    current.push(op.subarray(from));
+    currentBytes = op.length - from;
   }
   if (currentBytes > 0 || current.length > 0) flush(0);
-  return frames;
 }
 
 export interface WireOp {

@@ -19,7 +19,11 @@ import {
   decodeStopped,
   decodeU32,
   decodeValue,
+  FRAME_HEADER_BYTES,
+  HAND_OVER_BYTES,
+  claimFrameRoom,
   frameOf,
+  framesOf,
   parseFrame,
 } from "../../runtime/transport/wire.js";
 import { splitRect } from "../../runtime/core/layout-math.js";
@@ -113,6 +117,52 @@ describe("wire round trips", () => {
     expect(decodePut(ops[999])!.payload.readDoubleLE(0)).toBe(999);
     expect(w.count).toBe(0);
     expect(w.length).toBe(0);
+  });
+
+  it("a large take() whose room is claimed becomes a frame in place, once; anything else is copied", () => {
+    const payload = new Uint8Array(new Float64Array(20_000).map((_, i) => i * 0.5).buffer);
+    const w = new OpWriter(64);
+    w.put(1, 8, 2, 3, 0, payload);
+    const ops = w.take();
+    expect(ops.length).toBeGreaterThanOrEqual(HAND_OVER_BYTES);
+    const copied = frameOf([ops]); // not claimed: a copy behind a header
+    expect(copied.buffer).not.toBe(ops.buffer);
+    claimFrameRoom(ops);
+    const inPlace = frameOf([ops]);
+    expect(inPlace.buffer).toBe(ops.buffer);
+    expect(inPlace.byteOffset).toBe(ops.byteOffset - FRAME_HEADER_BYTES);
+    expect(inPlace.equals(copied)).toBe(true);
+    expect(decodePut(parseFrame(inPlace).ops[0]!)!.payload.equals(Buffer.from(payload))).toBe(true);
+    expect(frameOf([ops]).buffer).not.toBe(ops.buffer); // the room is used: copied again
+    // a small take() is a copy in Node's shared pool: a claim is ignored, nothing before it is written
+    const small = new OpWriter(64);
+    small.putScalar(0, 8, 1, 1, 0, 1.5);
+    const pooled = small.take();
+    const before = Buffer.from(Buffer.from(pooled.buffer, 0, pooled.byteOffset));
+    claimFrameRoom(pooled);
+    const frame = frameOf([pooled]);
+    expect(frame.buffer === pooled.buffer && frame.byteOffset === pooled.byteOffset - FRAME_HEADER_BYTES).toBe(false);
+    expect(Buffer.from(pooled.buffer, 0, pooled.byteOffset).equals(before)).toBe(true);
+  });
+
+  it("framesOf keeps parts whole: two 4 MiB puts in one turn are two frames, framed in place when claimed", () => {
+    const bulk = () => {
+      const w = new OpWriter(64);
+      w.put(1, 8, 2, 3, 0, new Uint8Array(4 * 1024 * 1024).fill(9));
+      return w.take();
+    };
+    const small = new OpWriter(64);
+    small.putScalar(0, 8, 1, 1, 0, 1.5);
+    const [a, b, c] = [bulk(), small.take(), bulk()];
+    claimFrameRoom(a);
+    claimFrameRoom(c);
+    const frames = framesOf([a, b, c]);
+    expect(frames).toHaveLength(2);
+    expect(frames[0]!.buffer).not.toBe(a.buffer); // a shares its frame with b: one copy behind a header
+    expect(frames[1]!.buffer).toBe(c.buffer); // c alone: its header written in its room
+    const ops = frames.flatMap((frame) => parseFrame(frame).ops);
+    expect(ops.map((op) => op.op)).toEqual([Op.PUT, Op.PUT, Op.PUT]);
+    expect(decodePut(ops[2]!)!.payload.length).toBe(4 * 1024 * 1024);
   });
 });
 
