@@ -52,7 +52,7 @@ import {
   gatherRect,
   isSimpleRun,
   localOffsetOf,
-  packRect,
+  packedOrView,
   packedRect,
   partLengthOf,
   rowRuns,
@@ -185,7 +185,7 @@ export class PgasRuntime extends SyncRuntime implements Runtime {
       copyRect(src, srcRect, part, dst);
       return;
     }
-    this.core.remotePutRect((h as CoarrayImpl).segment, this.team.members[image]!, storageOf(h.elem), dst, packRect(src, srcRect));
+    this.core.remotePutRect((h as CoarrayImpl).segment, this.team.members[image]!, storageOf(h.elem), dst, packedOrView(src, srcRect));
   }
 
   /** The part of `image` (null when it lives on another node); checks the image index. */
@@ -290,7 +290,7 @@ export class PgasRuntime extends SyncRuntime implements Runtime {
           const part = impl.parts[owner];
           const run = src.subarray(s0 + done, s0 + done + count);
           if (part !== null) part.set(run, from);
-          else this.core.remotePutRect(impl.segment, owner, storageOf(impl.elem), sequenceRect(from, count), run.slice());
+          else this.core.remotePutRect(impl.segment, owner, storageOf(impl.elem), sequenceRect(from, count), run);
         });
       }
       return;

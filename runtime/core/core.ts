@@ -204,7 +204,10 @@ export interface Core {
   remotePut(segment: number, image: number, elem: ElemKind, offset: number, value: number): void;
   /** Blocking read of a rectangle, packed in (a, b) order. */
   remoteGetRect(segment: number, image: number, elem: ElemKind, rect: Rect): TypedArray;
-  /** Non-blocking write of a rectangle from packed values in (a, b) order. */
+  /**
+   * Non-blocking write of a rectangle from packed values in (a, b) order. `packed` may be a view
+   * of the program's own array: read it before returning (the program may change it next).
+   */
   remotePutRect(segment: number, image: number, elem: ElemKind, rect: Rect, packed: TypedArray): void;
   /** Blocking atomic on Int32 element `index`; returns the old value. */
   remoteAtomic(segment: number, image: number, index: number, op: AtomicCodeValue, value: number, expected: number): number;

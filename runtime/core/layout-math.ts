@@ -207,6 +207,15 @@ export function packRect(src: TypedArray, rect: Rect): TypedArray {
   return packed;
 }
 
+/**
+ * The rectangle's elements packed in (a, b) order: a view of `src` when they already lie so (a
+ * contiguous section), else a packed copy. A view is only for a callee that reads it at once.
+ */
+export function packedOrView(src: TypedArray, rect: Rect): TypedArray {
+  const contiguous = rect.n1 === 1 ? rect.n0 <= 1 || rect.s0 === 1 : rect.s1 === 1 && (rect.n0 <= 1 || rect.s0 === rect.n1);
+  return contiguous ? src.subarray(rect.offset, rect.offset + rectCount(rect)) : packRect(src, rect);
+}
+
 /** count contiguous elements from `offset`. */
 export function sequenceRect(offset: number, count: number): Rect {
   return { offset, n0: count, s0: 1, n1: 1, s1: 0 };

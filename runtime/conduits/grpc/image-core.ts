@@ -24,7 +24,11 @@ export const CHUNK_BYTES = 4 * 1024 * 1024;
 const GET_PIECE_BYTES = 1024 * 1024;
 /** The landing zone's largest size: the bytes of one get in flight at a time. */
 const LANDING_MAX_BYTES = 8 * 1024 * 1024;
-/** Wait for acknowledgements once this many put bytes are unacknowledged (bounds memory). */
+/**
+ * Wait for acknowledgements once this many put bytes are unacknowledged (bounds memory), until
+ * half as many are: a sliding window, so the wire and the target keep working while the image
+ * waits (draining it to zero each time idled both ends once per window).
+ */
 const MAX_UNACKED_BYTES = 32 * 1024 * 1024;
 const MAX_UNACKED_PUTS = 200_000;
 const REPLY_SPIN_MICROS = 30;
@@ -47,6 +51,8 @@ export class GrpcCore extends SharedMemoryCore {
   private readonly putWriters: OpWriter[];
   private putsSent = 0;
   private unackedBytes = 0;
+  /** Unacknowledged bulk put pieces, oldest first: the put count once each was sent, its bytes. */
+  private readonly unackedPieces: { puts: number; bytes: number }[] = [];
   private nextTag = 0;
   /**
    * Where the progress engine copies get replies larger than the inline slot (status LANDED):
@@ -256,8 +262,9 @@ export class GrpcCore extends SharedMemoryCore {
       else writer.putRect(this.rank, size, segment, image, piece, payload);
       this.putsSent++;
       this.unackedBytes += length;
+      this.unackedPieces.push({ puts: this.putsSent, bytes: length });
       if (writer.length >= PUT_BUFFER_BYTES) this.flushPuts(node);
-      if (this.unackedBytes > MAX_UNACKED_BYTES) this.completePuts();
+      if (this.unackedBytes > MAX_UNACKED_BYTES) this.awaitAcks(MAX_UNACKED_BYTES / 2);
     }
   }
 
@@ -293,14 +300,36 @@ export class GrpcCore extends SharedMemoryCore {
 
   override completePuts(): void {
     for (let node = 0; node < this.nodeCount; node++) this.flushPuts(node);
+    this.awaitAcked(this.putsSent);
+    this.unackedBytes = 0;
+    this.unackedPieces.length = 0;
+  }
+
+  /**
+   * Waits until at most `bytes` of bulk puts are unacknowledged, oldest pieces first. ACKED counts
+   * acknowledgements from every node, so with several destinations this bounds memory only
+   * approximately (completePuts is what waits for all of them).
+   */
+  private awaitAcks(bytes: number): void {
+    for (let node = 0; node < this.nodeCount; node++) this.flushPuts(node);
+    const pieces = this.unackedPieces;
+    let oldest = 0;
+    while (this.unackedBytes > bytes && oldest < pieces.length) {
+      this.awaitAcked(pieces[oldest]!.puts);
+      this.unackedBytes -= pieces[oldest++]!.bytes;
+    }
+    pieces.splice(0, oldest);
+  }
+
+  /** Waits until ACKED reaches `puts`; throws AbortSignal once the job aborts. */
+  private awaitAcked(puts: number): void {
     const link = this.link;
     for (;;) {
       const acked = Atomics.load(link, Link.ACKED);
-      if (acked === this.putsSent) break;
+      if (acked >= puts) return;
       if (Atomics.load(this.words, Global.ABORT) !== 0) throw new AbortSignal();
       Atomics.wait(link, Link.ACKED, acked, 200);
     }
-    this.unackedBytes = 0;
   }
 
   // --- control words of remote images ---------------------------------------------------------
