@@ -81,6 +81,16 @@ export const LAUNCHED_NODE_VARIABLES: Record<string, string> = {
   [Var.readyLine]: "1",
 };
 
+/**
+ * glibc's malloc settings for node processes (ignored by other C libraries): blocks up to 32 MiB
+ * come from the heap and stay there after free (up to 64 MiB of free heap is kept), instead of
+ * being mapped fresh and unmapped each time. Every piece of a bulk transfer allocates several
+ * 1-4 MiB buffers (grpc-js copies each message once on each side); fresh mappings fault in every
+ * page, which on this project's VMs halved the throughput of 8 MiB puts across nodes
+ * (docs/performance.md). `-x GLIBC_TUNABLES=...` replaces them.
+ */
+export const NODE_MALLOC_TUNABLES = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=67108864";
+
 /** A job-plan token placeholder: the real token never enters the plan (it goes to stdin). */
 const TOKEN_NOT_IN_PLAN = "";
 
@@ -149,7 +159,8 @@ export function planJob(request: JobRequest): JobPlan {
     if (request.checkpoint) config.checkpoint = { ...request.checkpoint };
     if (request.tls) config.tls = request.tls;
     // The job's own variables win over the user's -x (PGASC_NODE_INDEX=... must not break a node).
-    const env = { ...request.exported, ...environmentForNode(config, { withToken: false }), ...LAUNCHED_NODE_VARIABLES, ...security };
+    const env: Record<string, string> = { ...request.exported, ...environmentForNode(config, { withToken: false }), ...LAUNCHED_NODE_VARIABLES, ...security };
+    env.GLIBC_TUNABLES ??= NODE_MALLOC_TUNABLES;
     const nodeCommand = [request.nodeExecutable, request.pgascScript, "node", request.program];
     if (request.args.length > 0) nodeCommand.push("--", ...request.args);
     const launch: NodeLaunch = { index, images: imagesOfNode(images, nodeCount, index), config, argv: nodeCommand, env };

@@ -16,7 +16,7 @@ import {
   type Environment,
 } from "../../runtime/launcher/bootstrap.js";
 import { parseHostList, parseHostfile } from "../../runtime/launcher/hostfile.js";
-import { PlanError, describeImages, describeLost, planJob, showCommand, type JobRequest } from "../../runtime/launcher/job-plan.js";
+import { NODE_MALLOC_TUNABLES, PlanError, describeImages, describeLost, planJob, showCommand, type JobRequest } from "../../runtime/launcher/job-plan.js";
 import { imagesOfNode } from "../../runtime/core/placement.js";
 import { tlsPemFromLines, tlsPemToLines } from "../../runtime/node/node-config.js";
 import { splitWords } from "../../runtime/launcher/shell-words.js";
@@ -394,6 +394,15 @@ describe("job plans", () => {
     const remote = splitWords(node.argv.slice(4).join(" "));
     expect(remote.slice(-5)).toEqual(["node", "/b/ring.mjs", "--", "a b", "it's"]);
     expect(shown).not.toMatch(/TOKEN=/);
+  });
+
+  it("node processes get pgasc's malloc settings, local and remote, unless -x gives GLIBC_TUNABLES", () => {
+    const local = planJob(request({ images: 2, nodes: 2 })).nodes[1];
+    expect(local.env.GLIBC_TUNABLES).toBe(NODE_MALLOC_TUNABLES);
+    const remote = planJob(request({ hosts: parseHostList("h1,h2"), rsh: ["ssh"] })).nodes[1];
+    expect(remote.argv).toContain(`GLIBC_TUNABLES=${NODE_MALLOC_TUNABLES}`);
+    const own = planJob(request({ images: 2, nodes: 2, exported: { GLIBC_TUNABLES: "glibc.malloc.arena_max=2" } })).nodes[0];
+    expect(own.env.GLIBC_TUNABLES).toBe("glibc.malloc.arena_max=2");
   });
 
   it("--show of a local node is a runnable env command line", () => {
