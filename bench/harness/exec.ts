@@ -7,6 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Job } from "./figures.js";
+import { NODE_MALLOC_TUNABLES } from "../../runtime/launcher/job-plan.js";
 
 export interface Paths {
   repo: string;
@@ -140,7 +141,8 @@ export function commandOf(
         env: cafEnvironment(job.side === "caf-tcp" ? "tcp" : "shm"),
       };
     case "js":
-      return { command: process.execPath, args: [join(paths.baselines, `${job.program}.js`), ...job.args] };
+      // under the malloc settings pgasc gives its node processes: raw grpc-js gains the most from them
+      return { command: process.execPath, args: [join(paths.baselines, `${job.program}.js`), ...job.args], env: { ...process.env, GLIBC_TUNABLES: NODE_MALLOC_TUNABLES } };
     case "c":
       return { command: binaries.get(`c:${job.program}`)!, args: job.args };
     case "pgasc-module":

@@ -145,6 +145,7 @@ export function buildCatalogue(options: SuiteOptions): Figure[] {
   const tcpPingPong = js("tcp", ["pingpong", quick ? "2000" : "10000"]);
   const tcpStream = js("tcp", ["stream", quick ? "128" : "512"]);
   const grpcPingPong = js("grpc", [quick ? "1000" : "5000"]);
+  const grpcStream = js("grpc", ["stream", quick ? "128" : "512"]);
   const crossSide = (job: Job): Source["job"] | { skip: string } =>
     options.crossNodeUnavailable ? { skip: options.crossNodeUnavailable } : job;
   const src = (job: Job | { skip: string }, result: string, bytes?: number): Source | { skip: string } =>
@@ -257,7 +258,7 @@ export function buildCatalogue(options: SuiteOptions): Figure[] {
       // The wire's own floors, measured in the same run (issue 13's goals).
       const tcpRtt = { job: tcpPingPong, result: "tcp_rtt_8" };
       const tcpBandwidth = { job: tcpStream, result: "tcp_stream_bw" };
-      const wire = (id: string, label: string, pgascSide: Source | { skip: string }, peer: Source, peerName: string, unit: string, goal: Goal) =>
+      const wire = (id: string, label: string, pgascSide: Source | { skip: string }, peer: Source, peerName: string, unit: string, goal?: Goal) =>
         add({ id: `x_${id}/2`, label, group: "across nodes: against the wire", unit, pgasc: pgascSide, peer, peerName, goal });
       const getLatency = src(micro("latency", c.latency), "get_latency");
       wire("get_latency_vs_grpc", "scalar get vs raw grpc-js bidi ping-pong, 2 nodes", getLatency,
@@ -274,6 +275,12 @@ export function buildCatalogue(options: SuiteOptions): Figure[] {
         tcpBandwidth, "raw Node TCP", "MB/s", { kind: "ratio", min: 0.7, text: "≥ 0.7× TCP" });
       wire("bulk_put_bw_vs_tcp", "bulk put 8 MiB vs raw TCP streaming, 2 nodes", src(micro("bandwidth", c.bandwidth, 1 << 20), `bulk_put_${bytes}`, bytes),
         tcpBandwidth, "raw Node TCP", "MB/s", { kind: "ratio", min: 0.7, text: "≥ 0.7× TCP" });
+      // grpc-js's own floor, in the direction each transfer's bytes travel: node 1 dialed node 0, so
+      // a get's reply goes client to server ("up") and a put server to client ("down")
+      wire("bulk_bw_vs_grpc", "bulk get 8 MiB vs raw grpc-js streaming (client to server), 2 nodes",
+        src(micro("bandwidth", c.bandwidth, 1 << 20), `bulk_get_${bytes}`, bytes), { job: grpcStream, result: "grpc_stream_up_bw" }, "raw grpc-js", "MB/s");
+      wire("bulk_put_bw_vs_grpc", "bulk put 8 MiB vs raw grpc-js streaming (server to client), 2 nodes",
+        src(micro("bandwidth", c.bandwidth, 1 << 20), `bulk_put_${bytes}`, bytes), { job: grpcStream, result: "grpc_stream_down_bw" }, "raw grpc-js", "MB/s");
       for (const bytesN of BULK_SIZES) {
         add({
           id: `x_bulk_get_${bytesN}/2`, label: `bulk get ${sizeText(bytesN)}, 2 nodes`, group: "across nodes: bulk transfers", unit: "us",
@@ -383,6 +390,12 @@ export function buildCatalogue(options: SuiteOptions): Figure[] {
     id: "tcp_stream_bw", label: "raw TCP streaming", group: "transport floors", unit: "MB/s",
     peer: { job: tcpStream, result: "tcp_stream_bw" }, peerName: "raw Node TCP",
   });
+  for (const [result, label] of [["grpc_stream_up_bw", "grpc-js streaming, client to server"], ["grpc_stream_down_bw", "grpc-js streaming, server to client"]]) {
+    add({
+      id: result!, label: label!, group: "transport floors", unit: "MB/s",
+      peer: { job: grpcStream, result: result! }, peerName: "grpc-js",
+    });
+  }
   for (const [result, label] of [["grpc_bidi_rtt", "grpc-js bidi-stream ping-pong 8 B"], ["grpc_unary_rtt", "grpc-js unary call 8 B"]]) {
     add({
       id: result!, label: label!, group: "transport floors", unit: "us",
