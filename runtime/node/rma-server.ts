@@ -9,6 +9,7 @@ import { ctlIndex, imageWords } from "../core/control-block.js";
 import { checkRect, copyRectBytes } from "../core/layout-math.js";
 import type { Channel, Transport } from "../transport/transport.js";
 import {
+  HAND_OVER_BYTES,
   NO_IMAGE,
   Op,
   OpWriter,
@@ -246,6 +247,8 @@ export function serveFrame(host: ServerHost, frame: Buffer, channel: Channel): v
     } catch (error) {
       reply.error(op.requester, op.tag, `internal error: ${(error as Error).message}`);
     }
+    // A bulk reply leaves at once, in its own buffer: the requester lands it while the rest is served.
+    if (reply.length >= HAND_OVER_BYTES) channel.send(reply.take());
   });
   if (problem !== null) reply.error(NO_IMAGE, 0, `malformed frame: ${problem}`);
   for (const [requester, count] of acks) reply.putAck(requester, count);

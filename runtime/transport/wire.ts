@@ -261,15 +261,16 @@ export class OpWriter {
     this.buffer.writeInt32LE(r.s1 | 0, at + 16);
   }
 
-  /** The operations written so far (a copy), and a reset. */
   /**
    * The operations written so far, in a Buffer the caller owns. From HAND_OVER_BYTES on (bulk
    * payloads) that is the writer's own buffer, not a copy — a buffer of its own, never a slice of
-   * Node's shared pool, so the caller may transfer its ArrayBuffer — and the writer starts anew.
+   * Node's shared pool, so the caller may transfer its ArrayBuffer — and the writer starts anew;
+   * its room is claimed for this thread (claimFrameRoom: a thread it is transferred to claims it).
    */
   take(): Buffer {
     if (this.length >= HAND_OVER_BYTES) {
       const whole = this.buffer.subarray(FRAME_HEADER_BYTES, this.used);
+      claimFrameRoom(whole);
       this.buffer = Buffer.allocUnsafe(this.initialBytes);
       this.used = FRAME_HEADER_BYTES;
       this.count = 0;
@@ -326,10 +327,10 @@ export const MAX_FRAME_BYTES = 5 * 1024 * 1024;
 export const FRAME_CONTINUED = 1;
 
 /**
- * Frames for a turn's operations, none over `limit` bytes: consecutive parts share a frame while
- * they fit, a part is never cut unless it alone is too big (bulk payloads travel in the buffer
- * they came in, framed in place when their room is claimed), and such a part is split into
- * continued frames (FRAME_CONTINUED) at operation boundaries where it can be.
+ * Frames for a turn's operations, none over `limit` bytes: a part whose room is claimed (a bulk
+ * payload in its own buffer) is a frame of its own, made in place; other consecutive parts share
+ * a frame while they fit; a part is never cut unless it alone is too big, and then it is split
+ * into continued frames (FRAME_CONTINUED) at operation boundaries where it can be.
  */
 export function framesOf(parts: readonly Uint8Array[], limit = MAX_FRAME_BYTES): Buffer[] {
   const frames: Buffer[] = [];
@@ -341,6 +342,12 @@ export function framesOf(parts: readonly Uint8Array[], limit = MAX_FRAME_BYTES):
     groupBytes = FRAME_HEADER_BYTES;
   };
   for (const part of parts) {
+    if (withRoom.has(part.buffer) && FRAME_HEADER_BYTES + part.length <= limit) {
+      // a bulk payload in its own buffer: a frame of its own, made in place (no copy)
+      flushGroup();
+      frames.push(frameOf([part]));
+      continue;
+    }
     if (FRAME_HEADER_BYTES + part.length > limit) {
       flushGroup();
       splitOversized(part, limit, frames);

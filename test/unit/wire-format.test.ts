@@ -119,21 +119,22 @@ describe("wire round trips", () => {
     expect(w.length).toBe(0);
   });
 
-  it("a large take() whose room is claimed becomes a frame in place, once; anything else is copied", () => {
+  it("a large take() is claimed by its taker and becomes a frame in place, once; anything else is copied", () => {
     const payload = new Uint8Array(new Float64Array(20_000).map((_, i) => i * 0.5).buffer);
     const w = new OpWriter(64);
     w.put(1, 8, 2, 3, 0, payload);
     const ops = w.take();
     expect(ops.length).toBeGreaterThanOrEqual(HAND_OVER_BYTES);
-    const copied = frameOf([ops]); // not claimed: a copy behind a header
-    expect(copied.buffer).not.toBe(ops.buffer);
-    claimFrameRoom(ops);
     const inPlace = frameOf([ops]);
     expect(inPlace.buffer).toBe(ops.buffer);
     expect(inPlace.byteOffset).toBe(ops.byteOffset - FRAME_HEADER_BYTES);
+    const copied = frameOf([ops]); // the room is used: a copy behind a header
+    expect(copied.buffer).not.toBe(ops.buffer);
     expect(inPlace.equals(copied)).toBe(true);
     expect(decodePut(parseFrame(inPlace).ops[0]!)!.payload.equals(Buffer.from(payload))).toBe(true);
-    expect(frameOf([ops]).buffer).not.toBe(ops.buffer); // the room is used: copied again
+    // what a thread that received the buffer does: claims it again
+    claimFrameRoom(ops);
+    expect(frameOf([ops]).buffer).toBe(ops.buffer);
     // a small take() is a copy in Node's shared pool: a claim is ignored, nothing before it is written
     const small = new OpWriter(64);
     small.putScalar(0, 8, 1, 1, 0, 1.5);
@@ -145,24 +146,30 @@ describe("wire round trips", () => {
     expect(Buffer.from(pooled.buffer, 0, pooled.byteOffset).equals(before)).toBe(true);
   });
 
-  it("framesOf keeps parts whole: two 4 MiB puts in one turn are two frames, framed in place when claimed", () => {
+  it("framesOf: each bulk part a frame of its own made in place, small parts together, none re-cut", () => {
     const bulk = () => {
       const w = new OpWriter(64);
       w.put(1, 8, 2, 3, 0, new Uint8Array(4 * 1024 * 1024).fill(9));
       return w.take();
     };
-    const small = new OpWriter(64);
-    small.putScalar(0, 8, 1, 1, 0, 1.5);
-    const [a, b, c] = [bulk(), small.take(), bulk()];
-    claimFrameRoom(a);
-    claimFrameRoom(c);
-    const frames = framesOf([a, b, c]);
-    expect(frames).toHaveLength(2);
-    expect(frames[0]!.buffer).not.toBe(a.buffer); // a shares its frame with b: one copy behind a header
-    expect(frames[1]!.buffer).toBe(c.buffer); // c alone: its header written in its room
+    const small = () => {
+      const w = new OpWriter(64);
+      w.putScalar(0, 8, 1, 1, 0, 1.5);
+      return w.take();
+    };
+    const [a, b, c, d] = [bulk(), small(), small(), bulk()];
+    const frames = framesOf([a, b, c, d]);
+    expect(frames).toHaveLength(3);
+    expect(frames[0]!.buffer).toBe(a.buffer);
+    expect(frames[2]!.buffer).toBe(d.buffer);
+    expect(parseFrame(frames[1]!).ops).toHaveLength(2);
     const ops = frames.flatMap((frame) => parseFrame(frame).ops);
-    expect(ops.map((op) => op.op)).toEqual([Op.PUT, Op.PUT, Op.PUT]);
-    expect(decodePut(ops[2]!)!.payload.length).toBe(4 * 1024 * 1024);
+    expect(ops.map((op) => op.op)).toEqual([Op.PUT, Op.PUT, Op.PUT, Op.PUT]);
+    expect(decodePut(ops[3]!)!.payload.length).toBe(4 * 1024 * 1024);
+    // the same bulk parts once more (their room used): copied, and still not re-cut
+    const again = framesOf([a, d]);
+    expect(again).toHaveLength(2);
+    expect(again.every((frame) => frame.buffer !== a.buffer && frame.buffer !== d.buffer)).toBe(true);
   });
 });
 

@@ -13,7 +13,7 @@ import { PeerHeartbeat } from "./heartbeat.js";
 import { decodeTable, encodeRegister, encodeTable, type Address } from "./rendezvous-codec.js";
 import { linkSecurity, type LinkSecurity } from "./tls-credentials.js";
 import type { Channel, Transport, TransportEvents } from "../transport.js";
-import { FRAME_CONTINUED, FRAME_HEADER_BYTES, FRAME_MAGIC0, FRAME_MAGIC1, MAX_FRAME_BYTES, OpWriter, framesOf } from "../wire.js";
+import { FRAME_CONTINUED, FRAME_HEADER_BYTES, FRAME_MAGIC0, FRAME_MAGIC1, HAND_OVER_BYTES, MAX_FRAME_BYTES, OpWriter, framesOf } from "../wire.js";
 
 export const REGISTER_PATH = "/pgasc.Node/Register";
 export const LINK_PATH = "/pgasc.Node/Link";
@@ -95,6 +95,11 @@ class StreamChannel implements Channel {
   send(ops: Uint8Array): void {
     if (!this.alive) return;
     this.pending.push(ops);
+    if (ops.length >= HAND_OVER_BYTES) {
+      // a bulk payload gains nothing by waiting for company: out now, with what came before it
+      this.write();
+      return;
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       this.write();
