@@ -81,9 +81,9 @@ contains
     if (me == 1) then
       do k = 1, size(sizes)
         n = sizes(k)
-        ! at least 8 timed and 8 untimed transfers: the largest sizes are measured warm too
-        reps = max(8, min(budget, int(budget * 64_8 / n)))
-        do i = 1, max(8, reps / 4)
+        ! at least 32 timed and 16 untimed transfers: the largest sizes are measured warm too
+        reps = max(32, min(budget, int(budget * 64_8 / n)))
+        do i = 1, max(16, reps / 4)
           buffer(1:n) = remote(1:n)[2]
           remote(1:n)[2] = buffer(1:n)
         end do
