@@ -64,7 +64,7 @@ export class OpWriter {
   private buffer: Buffer;
   /**
    * The operations start after FRAME_HEADER_BYTES of room: a large take() (bulk payloads, handed
-   * over whole) can then become a frame by writing the header in place (frameInPlace), not by
+   * over whole) can then become a frame by writing the header in place (frameOf), not by
    * copying megabytes behind one.
    */
   private used = FRAME_HEADER_BYTES;

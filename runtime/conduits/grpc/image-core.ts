@@ -30,6 +30,8 @@ const LANDING_MAX_BYTES = 8 * 1024 * 1024;
  * waits (draining it to zero each time idled both ends once per window).
  */
 const MAX_UNACKED_BYTES = 32 * 1024 * 1024;
+/** The window's steps: smaller put pieces are counted together up to this many bytes. */
+const ACK_STEP_BYTES = 1024 * 1024;
 const MAX_UNACKED_PUTS = 200_000;
 const REPLY_SPIN_MICROS = 30;
 const NODE_WAIT_SPIN_MICROS = 30;
@@ -51,7 +53,7 @@ export class GrpcCore extends SharedMemoryCore {
   private readonly putWriters: OpWriter[];
   private putsSent = 0;
   private unackedBytes = 0;
-  /** Unacknowledged bulk put pieces, oldest first: the put count once each was sent, its bytes. */
+  /** Unacknowledged put pieces in steps of ≥ ACK_STEP_BYTES, oldest first: the put count once the step was sent, its bytes. */
   private readonly unackedPieces: { puts: number; bytes: number }[] = [];
   private nextTag = 0;
   /**
@@ -262,7 +264,11 @@ export class GrpcCore extends SharedMemoryCore {
       else writer.putRect(this.rank, size, segment, image, piece, payload);
       this.putsSent++;
       this.unackedBytes += length;
-      this.unackedPieces.push({ puts: this.putsSent, bytes: length });
+      const last = this.unackedPieces[this.unackedPieces.length - 1];
+      if (last !== undefined && last.bytes < ACK_STEP_BYTES) {
+        last.puts = this.putsSent;
+        last.bytes += length;
+      } else this.unackedPieces.push({ puts: this.putsSent, bytes: length });
       if (writer.length >= PUT_BUFFER_BYTES) this.flushPuts(node);
       if (this.unackedBytes > MAX_UNACKED_BYTES) this.awaitAcks(MAX_UNACKED_BYTES / 2);
     }
