@@ -1,9 +1,10 @@
 // Unit tests for runtime/core/layout-math.ts: block sizes, owners, local offsets and part lengths
-// of shared-array layouts, checked against a brute-force deal of the elements.
+// of shared-array layouts, checked against a brute-force deal of the elements; packed sections.
 // Consumes the TypeScript sources.
 
 import { describe, expect, it } from "vitest";
-import { blockSizeOf, localOffsetOf, ownerOf, partLengthOf } from "../../runtime/core/layout-math.js";
+import type { Rect } from "../../runtime/abi/abi.js";
+import { blockSizeOf, localOffsetOf, ownerOf, packRect, packedOrView, partLengthOf } from "../../runtime/core/layout-math.js";
 
 describe("blockSizeOf", () => {
   it("cyclic, block, cyclic(B)", () => {
@@ -40,4 +41,24 @@ describe("owner / local offset / part length", () => {
       }
     }
   }
+});
+
+describe("packedOrView", () => {
+  it("a view exactly when the section already lies packed, else a copy; the values always packRect's", () => {
+    const src = Float64Array.from({ length: 60 }, (_, i) => i);
+    const cases: [Rect, boolean][] = [
+      [{ offset: 3, n0: 10, s0: 1, n1: 1, s1: 0 }, true], // a run
+      [{ offset: 5, n0: 1, s0: 99, n1: 1, s1: 0 }, true], // one element
+      [{ offset: 0, n0: 10, s0: 2, n1: 1, s1: 0 }, false], // every second element
+      [{ offset: 6, n0: 4, s0: 6, n1: 6, s1: 1 }, true], // whole rows of a 6-wide array
+      [{ offset: 7, n0: 1, s0: 6, n1: 5, s1: 1 }, true], // part of one row
+      [{ offset: 7, n0: 4, s0: 6, n1: 5, s1: 1 }, false], // rows cut short
+      [{ offset: 0, n0: 3, s0: 3, n1: 3, s1: 2 }, false], // strided columns
+    ];
+    for (const [rect, view] of cases) {
+      const got = packedOrView(src, rect);
+      expect(got.buffer === src.buffer, JSON.stringify(rect)).toBe(view);
+      expect(Array.from(got)).toEqual(Array.from(packRect(src, rect)));
+    }
+  });
 });
