@@ -5,6 +5,7 @@
 // (abi/runtime.ts), the grpc image core and the node engine's RMA server. Pure functions.
 
 import type { LayoutSpec, Rect, TypedArray } from "../abi/abi.js";
+import { copyBytes } from "../support/byte-copy.js";
 
 export type { LayoutSpec } from "../abi/abi.js";
 
@@ -261,8 +262,8 @@ export function copyRectBytes(bytes: Uint8Array, rect: Rect, size: number, packe
     const row = offset + a * s0;
     if (s1 === 1 || n1 === 1) {
       const from = row * size;
-      if (toPart) bytes.set(packed.subarray(t, t + n1 * size), from);
-      else packed.set(bytes.subarray(from, from + n1 * size), t);
+      if (toPart) copyBytes(bytes, from, packed, t, n1 * size);
+      else copyBytes(packed, t, bytes, from, n1 * size);
       t += n1 * size;
       continue;
     }

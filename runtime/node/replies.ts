@@ -4,6 +4,7 @@
 // dropped and warned about once. Consumes reply operations; produces slot writes and wake-ups.
 
 import { INLINE_CAPACITY, INLINE_OFFSET, Link, ReplyStatus, VALUE_OFFSET } from "../core/reply-slot.js";
+import { copyBytes } from "../support/byte-copy.js";
 import { NO_IMAGE, Op, decodeU32, decodeValue, type WireOp } from "../transport/wire.js";
 import type { Aborts } from "./aborts.js";
 import type { LocalImages } from "./local-images.js";
@@ -61,7 +62,7 @@ export class ReplySlots {
         Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.INLINE);
       } else if ((local.landings[index]?.byteLength ?? 0) >= op.body.length) {
         // One copy, straight into the image's landing zone (no message, no clone).
-        new Uint8Array(local.landings[index]!, 0, op.body.length).set(op.body);
+        copyBytes(new Uint8Array(local.landings[index]!, 0, op.body.length), 0, op.body, 0, op.body.length);
         Atomics.store(link, Link.REPLY_LENGTH, op.body.length);
         Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.LANDED);
       } else {
@@ -87,7 +88,7 @@ export class ReplySlots {
     const length = layout.lengths[k]!;
     const last = k === layout.lengths.length - 1;
     if (op.op === Op.DATA && op.body.length === length && landing !== undefined && offset + length <= landing.byteLength) {
-      new Uint8Array(landing, offset, length).set(op.body);
+      copyBytes(new Uint8Array(landing, offset, length), 0, op.body, 0, length);
       if (!last) return;
       Atomics.store(link, Link.REPLY_LENGTH, offset + length);
       Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.LANDED);

@@ -7,6 +7,7 @@
 import { applyAtomic } from "../core/core.js";
 import { ctlIndex, imageWords } from "../core/control-block.js";
 import { checkRect, copyRectBytes } from "../core/layout-math.js";
+import { copyBytes } from "../support/byte-copy.js";
 import type { Channel, Transport } from "../transport/transport.js";
 import {
   HAND_OVER_BYTES,
@@ -224,7 +225,7 @@ function putFromFrame(s: Serving, frame: Buffer, size: number, requester: number
   const n = count * size;
   const to = offset * size;
   if (n <= 64) for (let i = 0; i < n; i++) bytes[to + i] = frame[at + 16 + i]!;
-  else bytes.set(frame.subarray(at + 16, at + 16 + n), to);
+  else copyBytes(bytes, to, frame, at + 16, n);
   countAck(s, requester);
   return true;
 }

@@ -2,6 +2,8 @@
 // a 4-byte header and a sequence of self-delimiting operations. Consumes typed fields; produces
 // Buffers (OpWriter) and validated, decoded operations (parseFrame + decode*) or an error text.
 
+import { copyBytes } from "../support/byte-copy.js";
+
 /** Frame header: 'P' 'G', version, reserved. */
 export const FRAME_MAGIC0 = 0x50;
 export const FRAME_MAGIC1 = 0x47;
@@ -113,7 +115,7 @@ export class OpWriter {
   put(requester: number, size: number, segment: number, image: number, offset: number, payload: Uint8Array): void {
     const at = this.begin(Op.PUT, size, 16 + payload.length, requester, 0);
     this.u32s(at, segment, image, offset, payload.length / size);
-    this.buffer.set(payload, at + 16);
+    copyBytes(this.buffer, at + 16, payload, 0, payload.length);
   }
 
   /** A scalar put without a temporary payload array. */
@@ -134,7 +136,7 @@ export class OpWriter {
     const at = this.begin(Op.PUT_RECT, size, 28 + payload.length, requester, 0);
     this.u32s(at, segment, image);
     this.rect(at + 8, rect);
-    this.buffer.set(payload, at + 28);
+    copyBytes(this.buffer, at + 28, payload, 0, payload.length);
   }
 
   getRect(requester: number, tag: number, size: number, segment: number, image: number, rect: WireRect): void {
@@ -172,7 +174,7 @@ export class OpWriter {
 
   data(requester: number, tag: number, payload: Uint8Array): void {
     const at = this.begin(Op.DATA, 0, payload.length, requester, tag);
-    this.buffer.set(payload, at);
+    copyBytes(this.buffer, at, payload, 0, payload.length);
   }
 
   /** A DATA reply whose payload the caller writes into the returned slice. */
