@@ -1,10 +1,13 @@
-// Copies between typed arrays when either side lies in a SharedArrayBuffer. Consumes the two
-// views; produces the copy. V8 copies shared memory (TypedArray.prototype.set, Buffer.copy) with
-// relaxed atomic moves: 2.5-3.3 GB/s out of cache on this project's VMs, where a loop over
-// Float64Array views of the same bytes runs at about 9 GB/s once optimised (plain loads and
-// stores; V8 keeps every NaN's bits, which test/unit/byte-copy.test.ts checks). Short copies,
-// copies between two unshared or two shared buffers, and copies within one buffer (they may
-// overlap) go through set().
+// Copies between byte views when one side lies in a SharedArrayBuffer, for the node's main thread
+// on the wire's paths (serving a get from a segment, landing a reply, a put landing from its
+// frame), where the data is fresh from the network or long untouched. Consumes the two views;
+// produces the copy. Out of cache, V8 copies shared memory (TypedArray.prototype.set, Buffer.copy)
+// with relaxed atomic moves at 2.5-3.3 GB/s on this project's VMs, where a loop over Float64Array
+// views of the same bytes runs at about 9 GB/s; in cache set() is the faster one (25 against 8-17
+// GB/s), so copies between images' parts keep set() (docs/performance.md, "Copies to and from
+// shared memory"). V8 keeps every NaN's bits through the loop (test/unit/byte-copy.test.ts).
+// Short copies, copies between two unshared or two shared buffers, and copies within one buffer
+// (they may overlap) go through set().
 
 /** Below this many bytes set() is as fast and makes no views. */
 const LOOP_MIN_BYTES = 4096;

@@ -115,7 +115,7 @@ export class OpWriter {
   put(requester: number, size: number, segment: number, image: number, offset: number, payload: Uint8Array): void {
     const at = this.begin(Op.PUT, size, 16 + payload.length, requester, 0);
     this.u32s(at, segment, image, offset, payload.length / size);
-    copyBytes(this.buffer, at + 16, payload, 0, payload.length);
+    this.buffer.set(payload, at + 16);
   }
 
   /** A scalar put without a temporary payload array. */
@@ -136,7 +136,7 @@ export class OpWriter {
     const at = this.begin(Op.PUT_RECT, size, 28 + payload.length, requester, 0);
     this.u32s(at, segment, image);
     this.rect(at + 8, rect);
-    copyBytes(this.buffer, at + 28, payload, 0, payload.length);
+    this.buffer.set(payload, at + 28);
   }
 
   getRect(requester: number, tag: number, size: number, segment: number, image: number, rect: WireRect): void {
@@ -172,6 +172,7 @@ export class OpWriter {
     this.buffer.writeDoubleLE(value, at);
   }
 
+  /** A DATA reply; the payload is read from a segment by the serving node (hence copyBytes). */
   data(requester: number, tag: number, payload: Uint8Array): void {
     const at = this.begin(Op.DATA, 0, payload.length, requester, tag);
     copyBytes(this.buffer, at, payload, 0, payload.length);

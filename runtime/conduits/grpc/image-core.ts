@@ -11,7 +11,6 @@ import { Global } from "../../core/control-block.js";
 import { SharedMemoryCore, type SharedMemoryCoreOptions } from "../../core/shared-memory-core.js";
 import { INLINE_CAPACITY, INLINE_OFFSET, Link, ReplyStatus, VALUE_OFFSET, nextTag, type RemoteToMain } from "../../core/reply-slot.js";
 import { HAND_OVER_BYTES, OpWriter } from "../../transport/wire.js";
-import { copyBytes } from "../../support/byte-copy.js";
 import { receiveMessageOnPort } from "node:worker_threads";
 
 /** Flush a destination's put buffer beyond this many bytes. */
@@ -231,7 +230,7 @@ export class GrpcCore extends SharedMemoryCore {
       // at once, before its next remote operation) instead of another copy.
       if (bytes.buffer === this.landing) return viewOf(elem, this.landing, count);
       const single = newArray(elem, count);
-      copyBytes(new Uint8Array(single.buffer), 0, bytes, 0, bytes.length);
+      new Uint8Array(single.buffer).set(bytes);
       return single;
     }
     const pieces = splitRect(rect, Math.max(1, Math.floor(GET_PIECE_BYTES / size)));
@@ -244,7 +243,7 @@ export class GrpcCore extends SharedMemoryCore {
       while (end < pieces.length && (end === first || bytes + pieceBytes(pieces[end]!, size) <= LANDING_MAX_BYTES)) bytes += pieceBytes(pieces[end++]!, size);
       this.requestPieces(node, segment, image, size, pieces.slice(first, end), bytes);
       if (result === null) return viewOf(elem, this.landing!, count);
-      copyBytes(new Uint8Array(result.buffer), done, new Uint8Array(this.landing!, 0, bytes), 0, bytes);
+      new Uint8Array(result.buffer).set(new Uint8Array(this.landing!, 0, bytes), done);
       done += bytes;
       first = end;
     }
