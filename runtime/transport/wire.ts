@@ -306,6 +306,12 @@ function writeHeader(target: Uint8Array, at: number, flag: number): void {
   target[at + 3] = flag;
 }
 
+function headerOf(flag: number): Buffer {
+  const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
+  writeHeader(header, 0, flag);
+  return header;
+}
+
 /** One frame: the header followed by operation records (as produced by OpWriter.take()). */
 export function frameOf(parts: readonly Uint8Array[]): Buffer {
   const only = parts.length === 1 ? parts[0]! : null;
@@ -316,8 +322,7 @@ export function frameOf(parts: readonly Uint8Array[]): Buffer {
     writeHeader(frame, 0, 0);
     return frame;
   }
-  const header = Buffer.from([FRAME_MAGIC0, FRAME_MAGIC1, WIRE_VERSION, 0]);
-  return Buffer.concat([header, ...parts]);
+  return Buffer.concat([headerOf(0), ...parts]);
 }
 
 /**
@@ -370,8 +375,7 @@ function splitOversized(part: Uint8Array, limit: number, frames: Buffer[]): void
   let current: Uint8Array[] = [];
   let currentBytes = 0;
   const flush = (flag: number) => {
-    const header = Buffer.from([FRAME_MAGIC0, FRAME_MAGIC1, WIRE_VERSION, flag]);
-    frames.push(Buffer.concat([header, ...current]));
+    frames.push(Buffer.concat([headerOf(flag), ...current]));
     current = [];
     currentBytes = 0;
   };

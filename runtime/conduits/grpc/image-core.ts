@@ -304,8 +304,12 @@ export class GrpcCore extends SharedMemoryCore {
     this.sendOps(node, writer, puts > 0 ? { puts } : {});
   }
 
-  override completePuts(): void {
+  private flushAllPuts(): void {
     for (let node = 0; node < this.nodeCount; node++) this.flushPuts(node);
+  }
+
+  override completePuts(): void {
+    this.flushAllPuts();
     this.awaitAcked(this.putsSent);
     this.unackedBytes = 0;
     this.unackedPieces.length = 0;
@@ -317,7 +321,7 @@ export class GrpcCore extends SharedMemoryCore {
    * approximately (completePuts is what waits for all of them).
    */
   private awaitAcks(bytes: number): void {
-    for (let node = 0; node < this.nodeCount; node++) this.flushPuts(node);
+    this.flushAllPuts();
     const pieces = this.unackedPieces;
     let oldest = 0;
     while (this.unackedBytes > bytes && oldest < pieces.length) {
