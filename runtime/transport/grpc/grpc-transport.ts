@@ -144,14 +144,14 @@ class StreamChannel implements Channel {
  * through the Node http2 servers it keeps (a private field; if it is ever gone, links still
  * work, only with the narrow window).
  */
-function widenServerWindows(server: grpc.Server): void {
+export function widenServerWindows(server: grpc.Server, window = ACCEPTED_WINDOW): void {
   const http2Servers = (server as unknown as { http2Servers?: Map<EventEmitter, unknown> }).http2Servers;
   if (!(http2Servers instanceof Map)) return;
   for (const http2Server of http2Servers.keys()) {
     http2Server.prependListener("session", (session: Http2Session) => {
       try {
-        session.settings({ initialWindowSize: ACCEPTED_WINDOW });
-        session.setLocalWindowSize(ACCEPTED_WINDOW);
+        session.settings({ initialWindowSize: window });
+        session.setLocalWindowSize(window);
       } catch {
         // a session closed at once: nothing to widen
       }
