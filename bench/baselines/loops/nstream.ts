@@ -7,8 +7,13 @@ import { coordinate, finish, job, timed } from "./job.js";
 
 const n = job.coordinator ? 0 : Math.floor(job.size / job.threads);
 const a = new Float64Array(n);
-const b = new Float64Array(n).fill(2);
-const c = new Float64Array(n).fill(2);
+const b = new Float64Array(n);
+const c = new Float64Array(n);
+for (let i = 0; i < n; i++) {
+  a[i] = 0;
+  b[i] = 2;
+  c[i] = 2;
+}
 
 function triad(): void {
   for (let i = 0; i < n; i++) a[i] += b[i]! + 3.0 * c[i]!;

@@ -11,12 +11,15 @@ const rows = job.coordinator ? 0 : Math.floor(N / job.threads);
 const grid = new Float64Array((rows + 2 * R) * N);
 const out = new Float64Array(rows * N);
 for (let i = 0; i < rows + 2 * R; i++) for (let j = 0; j < N; j++) grid[i * N + j] = i + j;
+for (let k = 0; k < rows * N; k++) out[k] = 0;
 
 function step(): void {
   for (let i = R; i < rows + R; i++) {
+    const row = i * N;
+    const outRow = (i - R) * N;
     for (let j = R; j < N - R; j++) {
-      const p = i * N + j;
-      out[(i - R) * N + j] +=
+      const p = row + j;
+      out[outRow + j] +=
         (grid[p + 1]! - grid[p - 1]! + grid[p + N]! - grid[p - N]!) * 0.25 +
         (grid[p + 2]! - grid[p - 2]! + grid[p + 2 * N]! - grid[p - 2 * N]!) * 0.125;
     }

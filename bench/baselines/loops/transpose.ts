@@ -8,14 +8,19 @@ import { coordinate, finish, job, timed } from "./job.js";
 const m = job.coordinator ? 0 : Math.floor(job.size / Math.floor(Math.sqrt(job.threads)));
 const a = new Float64Array(m * m);
 const b = new Float64Array(m * m);
-for (let i = 0; i < m * m; i++) a[i] = i;
+for (let i = 0; i < m * m; i++) {
+  a[i] = i;
+  b[i] = 0;
+}
 
 function step(): void {
   for (let i = 0; i < m; i++) {
-    for (let j = 0; j < m; j++) b[i * m + j] += a[j * m + i]!;
+    const row = i * m;
+    for (let j = 0; j < m; j++) b[row + j] += a[j * m + i]!;
   }
   for (let i = 0; i < m; i++) {
-    for (let j = 0; j < m; j++) a[i * m + j] += 1;
+    const row = i * m;
+    for (let j = 0; j < m; j++) a[row + j] += 1;
   }
 }
 
