@@ -5,7 +5,7 @@
 
 import { INLINE_CAPACITY, INLINE_OFFSET, Link, ReplyStatus, VALUE_OFFSET } from "../core/reply-slot.js";
 import { copyBytes } from "../support/byte-copy.js";
-import { NO_IMAGE, Op, decodeU32, decodeValue, type WireOp } from "../transport/wire.js";
+import { NO_IMAGE, Op, dataPayload, decodeU32, decodeValue, type WireOp } from "../transport/wire.js";
 import type { Aborts } from "./aborts.js";
 import type { LocalImages } from "./local-images.js";
 import type { PieceLayout, ReplyGuard, ReplySource } from "./reply-guard.js";
@@ -50,28 +50,29 @@ export class ReplySlots {
     const link = local.links[index];
     const layout = this.guard.layoutOf(op.requester);
     if (layout !== null) return this.deliverPiece(op, index, link, layout, piece);
+    const data = op.op === Op.DATA ? dataPayload(op) : null;
     if (op.op === Op.VALUE) {
       const value = decodeValue(op);
       if (value === null) return;
       local.linkViews[index].setFloat64(VALUE_OFFSET, value, true);
       Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.INLINE);
-    } else if (op.op === Op.DATA) {
-      if (op.body.length <= INLINE_CAPACITY) {
-        new Uint8Array(local.linkSabs[index], INLINE_OFFSET, op.body.length).set(op.body);
-        Atomics.store(link, Link.REPLY_LENGTH, op.body.length);
+    } else if (op.op === Op.DATA && data !== null) {
+      if (data.length <= INLINE_CAPACITY) {
+        new Uint8Array(local.linkSabs[index], INLINE_OFFSET, data.length).set(data);
+        Atomics.store(link, Link.REPLY_LENGTH, data.length);
         Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.INLINE);
-      } else if ((local.landings[index]?.byteLength ?? 0) >= op.body.length) {
+      } else if ((local.landings[index]?.byteLength ?? 0) >= data.length) {
         // One copy, straight into the image's landing zone (no message, no clone).
-        copyBytes(new Uint8Array(local.landings[index]!, 0, op.body.length), 0, op.body, 0, op.body.length);
-        Atomics.store(link, Link.REPLY_LENGTH, op.body.length);
+        copyBytes(new Uint8Array(local.landings[index]!, 0, data.length), 0, data, 0, data.length);
+        Atomics.store(link, Link.REPLY_LENGTH, data.length);
         Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.LANDED);
       } else {
         // Posted before the tag changes: the image finds it on its port when it wakes.
-        local.ports[index].postMessage(new Uint8Array(op.body));
+        local.ports[index].postMessage(new Uint8Array(data));
         Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.ON_PORT);
       }
     } else {
-      local.ports[index].postMessage(op.body.toString("utf8"));
+      local.ports[index].postMessage(op.op === Op.DATA ? `internal error: a reply of ${op.body.length} bytes with ${op.sub} bytes of padding` : op.body.toString("utf8"));
       Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.ERROR);
     }
     Atomics.store(link, Link.REPLY_TAG, op.tag);
@@ -87,15 +88,16 @@ export class ReplySlots {
     const offset = layout.offsets[k]!;
     const length = layout.lengths[k]!;
     const last = k === layout.lengths.length - 1;
-    if (op.op === Op.DATA && op.body.length === length && landing !== undefined && offset + length <= landing.byteLength) {
-      copyBytes(new Uint8Array(landing, offset, length), 0, op.body, 0, length);
+    const data = op.op === Op.DATA ? dataPayload(op) : null;
+    if (data !== null && data.length === length && landing !== undefined && offset + length <= landing.byteLength) {
+      copyBytes(new Uint8Array(landing, offset, length), 0, data, 0, length);
       if (!last) return;
       Atomics.store(link, Link.REPLY_LENGTH, offset + length);
       Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.LANDED);
     } else {
       this.guard.forget(op.requester);
       const message =
-        op.op === Op.ERROR ? op.body.toString("utf8") : `internal error: piece ${k} of a get came back as operation ${op.op} of ${op.body.length} bytes (expected ${length})`;
+        op.op === Op.ERROR ? op.body.toString("utf8") : `internal error: piece ${k} of a get came back as operation ${op.op} of ${data?.length ?? op.body.length} bytes (expected ${length})`;
       this.local.ports[index].postMessage(message);
       Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.ERROR);
     }

@@ -11,6 +11,7 @@ import { copyBytes } from "../support/byte-copy.js";
 import type { Channel, Transport } from "../transport/transport.js";
 import {
   HAND_OVER_BYTES,
+  MAX_PAD,
   NO_IMAGE,
   Op,
   OpWriter,
@@ -215,7 +216,8 @@ const BY_CODE = new Map<number, Handler>(Object.entries(HANDLERS).map(([name, ha
 function putFromFrame(s: Serving, frame: Buffer, size: number, requester: number, at: number, length: number): boolean {
   if (!(size === 8 || size === 4 || size === 1) || length < 16) return false;
   const count = frame.readUInt32LE(at + 12);
-  if (length - 16 !== count * size) return false;
+  const pad = length - 16 - count * size;
+  if (!(pad >= 0 && pad <= MAX_PAD)) return false;
   const target = s.host.segments.target(frame.readUInt32LE(at), frame.readUInt32LE(at + 4));
   if (typeof target === "string") return false;
   const bytes = s.host.segments.viewsOf(target).u8;
@@ -224,8 +226,9 @@ function putFromFrame(s: Serving, frame: Buffer, size: number, requester: number
   if (!(offset <= elements && count <= elements - offset)) return false;
   const n = count * size;
   const to = offset * size;
-  if (n <= 64) for (let i = 0; i < n; i++) bytes[to + i] = frame[at + 16 + i]!;
-  else copyBytes(bytes, to, frame, at + 16, n);
+  const from = at + 16 + pad;
+  if (n <= 64) for (let i = 0; i < n; i++) bytes[to + i] = frame[from + i]!;
+  else copyBytes(bytes, to, frame, from, n);
   countAck(s, requester);
   return true;
 }

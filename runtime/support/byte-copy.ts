@@ -25,10 +25,11 @@ const BOUNCE_BYTES = 1024 * 1024;
 let scratch: Uint8Array | null = null;
 
 /**
- * dst[dstAt .. dstAt + length) = src[srcAt .. srcAt + length), in bytes. When the two sides are
- * aligned differently (a DATA body 20 bytes into a frame, the frame 5 bytes into grpc-js's message
- * buffer), the unshared side is bounced through an aligned scratch buffer in pieces: a copy
- * between ordinary buffers (fast) plus an aligned loop is still about twice set()'s speed.
+ * dst[dstAt .. dstAt + length) = src[srcAt .. srcAt + length), in bytes. The wire pads bulk
+ * payloads onto 8 bytes on both nodes (wire.ts FRAME_LEAD); when the two sides are still aligned
+ * differently (a frame joined from continued ones, another transport), the unshared side is
+ * bounced through an aligned scratch buffer in pieces: a copy between ordinary buffers (fast) plus
+ * an aligned loop is still about twice set()'s speed.
  */
 export function copyBytes(dst: Uint8Array, dstAt: number, src: Uint8Array, srcAt: number, length: number): void {
   const d = dst.byteOffset + dstAt;

@@ -7,10 +7,25 @@ import { copyBytes } from "../support/byte-copy.js";
 /** Frame header: 'P' 'G', version, reserved. */
 export const FRAME_MAGIC0 = 0x50;
 export const FRAME_MAGIC1 = 0x47;
-export const WIRE_VERSION = 1;
+export const WIRE_VERSION = 2;
 export const FRAME_HEADER_BYTES = 4;
 /** Every operation: u8 op, u8 sub, u16 reserved, u32 bodyLength, u32 requester, u32 tag. */
 export const OP_HEADER_BYTES = 16;
+/**
+ * Where a frame starts in the buffer its receiver holds it in, modulo 8: grpc-js hands each
+ * message over 5 bytes into a buffer of its own (behind its length prefix). OpWriter starts its
+ * frames at the same place, and a bulk payload (PUT, PUT_RECT, DATA) is padded to start on 8 bytes
+ * there: the copies between it and shared memory on both nodes then need no bounce through a
+ * scratch buffer (support/byte-copy.ts). The pad is in the operation, so any placement is correct.
+ */
+const FRAME_LEAD = 5;
+/** Where OpWriter's operations start: the frame lead and the frame header's room before them. */
+const OPS_AT = FRAME_LEAD + FRAME_HEADER_BYTES;
+/** Payloads from this size on are padded (shorter ones are copied with set() anyway). */
+const PAD_MIN_BYTES = 4096;
+/** The most pad bytes before a payload. */
+export const MAX_PAD = 7;
+
 /** `requester` of operations that the progress engine itself issues (not an image). */
 export const NO_IMAGE = 0xffffffff;
 
@@ -65,11 +80,11 @@ export const HAND_OVER_BYTES = 64 * 1024;
 export class OpWriter {
   private buffer: Buffer;
   /**
-   * The operations start after FRAME_HEADER_BYTES of room: a large take() (bulk payloads, handed
-   * over whole) can then become a frame by writing the header in place (frameOf), not by
-   * copying megabytes behind one.
+   * The operations start after FRAME_LEAD + FRAME_HEADER_BYTES of room: a large take() (bulk
+   * payloads, handed over whole) can then become a frame by writing the header in place
+   * (frameOf), not by copying megabytes behind one, at the place its receiver will hold it.
    */
-  private used = FRAME_HEADER_BYTES;
+  private used = OPS_AT;
   /** Operations written since the last take(). */
   count = 0;
 
@@ -78,7 +93,12 @@ export class OpWriter {
   }
 
   get length(): number {
-    return this.used - FRAME_HEADER_BYTES;
+    return this.used - OPS_AT;
+  }
+
+  /** Pad bytes that put a payload of `length` bytes, `headerBytes` into the next operation's body, on 8 bytes. */
+  private padFor(headerBytes: number, length: number): number {
+    return length >= PAD_MIN_BYTES ? -(this.used + OP_HEADER_BYTES + headerBytes) & MAX_PAD : 0;
   }
 
   private reserve(bytes: number): number {
@@ -113,9 +133,10 @@ export class OpWriter {
   }
 
   put(requester: number, size: number, segment: number, image: number, offset: number, payload: Uint8Array): void {
-    const at = this.begin(Op.PUT, size, 16 + payload.length, requester, 0);
+    const pad = this.padFor(16, payload.length);
+    const at = this.begin(Op.PUT, size, 16 + pad + payload.length, requester, 0);
     this.u32s(at, segment, image, offset, payload.length / size);
-    this.buffer.set(payload, at + 16);
+    this.buffer.set(payload, at + 16 + pad);
   }
 
   /** A scalar put without a temporary payload array. */
@@ -133,10 +154,11 @@ export class OpWriter {
   }
 
   putRect(requester: number, size: number, segment: number, image: number, rect: WireRect, payload: Uint8Array): void {
-    const at = this.begin(Op.PUT_RECT, size, 28 + payload.length, requester, 0);
+    const pad = this.padFor(28, payload.length);
+    const at = this.begin(Op.PUT_RECT, size, 28 + pad + payload.length, requester, 0);
     this.u32s(at, segment, image);
     this.rect(at + 8, rect);
-    this.buffer.set(payload, at + 28);
+    this.buffer.set(payload, at + 28 + pad);
   }
 
   getRect(requester: number, tag: number, size: number, segment: number, image: number, rect: WireRect): void {
@@ -174,13 +196,14 @@ export class OpWriter {
 
   /** A DATA reply; the payload is read from a segment by the serving node (hence copyBytes). */
   data(requester: number, tag: number, payload: Uint8Array): void {
-    const at = this.begin(Op.DATA, 0, payload.length, requester, tag);
-    copyBytes(this.buffer, at, payload, 0, payload.length);
+    const slot = this.dataSlot(requester, tag, payload.length);
+    copyBytes(slot, 0, payload, 0, payload.length);
   }
 
-  /** A DATA reply whose payload the caller writes into the returned slice. */
+  /** A DATA reply whose payload the caller writes into the returned slice (sub = its pad bytes). */
   dataSlot(requester: number, tag: number, bytes: number): Buffer {
-    const at = this.begin(Op.DATA, 0, bytes, requester, tag);
+    const pad = this.padFor(0, bytes);
+    const at = this.begin(Op.DATA, pad, pad + bytes, requester, tag) + pad;
     return this.buffer.subarray(at, at + bytes);
   }
 
@@ -272,15 +295,15 @@ export class OpWriter {
    */
   take(): Buffer {
     if (this.length >= HAND_OVER_BYTES) {
-      const whole = this.buffer.subarray(FRAME_HEADER_BYTES, this.used);
+      const whole = this.buffer.subarray(OPS_AT, this.used);
       claimFrameRoom(whole);
       this.buffer = Buffer.allocUnsafe(this.initialBytes);
-      this.used = FRAME_HEADER_BYTES;
+      this.used = OPS_AT;
       this.count = 0;
       return whole;
     }
-    const out = Buffer.from(this.buffer.subarray(FRAME_HEADER_BYTES, this.used));
-    this.used = FRAME_HEADER_BYTES;
+    const out = Buffer.from(this.buffer.subarray(OPS_AT, this.used));
+    this.used = OPS_AT;
     this.count = 0;
     return out;
   }
@@ -296,7 +319,7 @@ const withRoom = new WeakSet<ArrayBufferLike>();
  */
 export function claimFrameRoom(ops: Uint8Array): void {
   // exactly OpWriter's room, in a buffer of its own (a slice of Node's 8 KiB pool is never one)
-  if (ops.byteOffset === FRAME_HEADER_BYTES && ops.buffer.byteLength >= HAND_OVER_BYTES) withRoom.add(ops.buffer);
+  if (ops.byteOffset === OPS_AT && ops.buffer.byteLength >= HAND_OVER_BYTES) withRoom.add(ops.buffer);
 }
 
 function writeHeader(target: Uint8Array, at: number, flag: number): void {
@@ -472,8 +495,9 @@ export function decodePut(op: WireOp): PutBody | null {
   if (!SIZES.has(op.sub) || op.body.length < 16) return null;
   const b = op.body;
   const count = b.readUInt32LE(12);
-  if (b.length - 16 !== count * op.sub) return null;
-  return { segment: b.readUInt32LE(0), image: b.readUInt32LE(4), offset: b.readUInt32LE(8), count, payload: b.subarray(16) };
+  const pad = b.length - 16 - count * op.sub;
+  if (!(pad >= 0 && pad <= MAX_PAD)) return null;
+  return { segment: b.readUInt32LE(0), image: b.readUInt32LE(4), offset: b.readUInt32LE(8), count, payload: b.subarray(16 + pad) };
 }
 
 export function decodeGet(op: WireOp): Omit<PutBody, "payload"> | null {
@@ -494,9 +518,15 @@ export function decodeRect(op: WireOp, withPayload: boolean): RectBody | null {
   const b = op.body;
   const rect = { offset: b.readInt32LE(8), n0: b.readInt32LE(12), s0: b.readInt32LE(16), n1: b.readInt32LE(20), s1: b.readInt32LE(24) };
   if (rect.n0 < 0 || rect.n1 < 0) return null;
-  const payloadBytes = b.length - 28;
-  if (withPayload ? payloadBytes !== rect.n0 * rect.n1 * op.sub : payloadBytes !== 0) return null;
-  return { segment: b.readUInt32LE(0), image: b.readUInt32LE(4), rect, payload: b.subarray(28) };
+  const pad = b.length - 28 - (withPayload ? rect.n0 * rect.n1 * op.sub : 0);
+  if (!(pad >= 0 && pad <= (withPayload ? MAX_PAD : 0))) return null;
+  return { segment: b.readUInt32LE(0), image: b.readUInt32LE(4), rect, payload: b.subarray(28 + pad) };
+}
+
+/** A DATA reply's payload (after the pad its `sub` counts), or null when the pad is not 0..MAX_PAD bytes of the body. */
+export function dataPayload(op: WireOp): Buffer | null {
+  if (op.sub === 0) return op.body;
+  return op.sub <= MAX_PAD && op.sub <= op.body.length ? op.body.subarray(op.sub) : null;
 }
 
 export function decodeAtomic(op: WireOp): { segment: number; image: number; index: number; value: number; expected: number } | null {

@@ -19,6 +19,7 @@ import {
   decodeStopped,
   decodeU32,
   decodeValue,
+  dataPayload,
   FRAME_HEADER_BYTES,
   HAND_OVER_BYTES,
   claimFrameRoom,
@@ -170,6 +171,49 @@ describe("wire round trips", () => {
     const again = framesOf([a, d]);
     expect(again).toHaveLength(2);
     expect(again.every((frame) => frame.buffer !== a.buffer && frame.buffer !== d.buffer)).toBe(true);
+  });
+});
+
+describe("bulk payloads start on 8 bytes (copies to and from shared memory need no bounce)", () => {
+  const payload = new Uint8Array(64 * 1024).map((_, i) => (i * 7) & 0xff);
+  const rect = { offset: 0, n0: 8, s0: 1024, n1: 1024, s1: 1 };
+  const bulk: [string, (w: OpWriter) => void, (frame: Buffer) => Buffer][] = [
+    ["PUT", (w) => w.put(1, 8, 2, 3, 0, payload), (f) => decodePut(parseFrame(f).ops.at(-1)!)!.payload],
+    ["PUT_RECT", (w) => w.putRect(1, 8, 2, 3, rect, payload), (f) => decodeRect(parseFrame(f).ops.at(-1)!, true)!.payload],
+    ["DATA", (w) => w.data(1, 9, payload), (f) => dataPayload(parseFrame(f).ops.at(-1)!)!],
+  ];
+  for (const [name, write, payloadOf] of bulk) {
+    for (const before of [0, 1, 3]) {
+      it(`${name} after ${before} small operations, in the sender's buffer and 5 bytes into the receiver's`, () => {
+        const w = new OpWriter(64);
+        for (let i = 0; i < before; i++) w.putScalar(0, 4, 1, 1, i, i);
+        write(w);
+        const frame = frameOf([w.take()]); // in place, in the writer's buffer
+        // grpc-js hands a message over 5 bytes into a buffer of its own
+        const received = Buffer.alloc(frame.length + 5).subarray(5);
+        frame.copy(received);
+        for (const f of [frame, received]) {
+          const got = payloadOf(f);
+          expect(got.byteOffset % 8).toBe(0);
+          expect(got.equals(payload)).toBe(true);
+        }
+      });
+    }
+  }
+
+  it("a small payload carries no pad; a pad of more than 7 bytes is refused", () => {
+    const w = new OpWriter();
+    w.data(1, 2, new Uint8Array([1, 2, 3]));
+    w.put(1, 8, 2, 3, 0, new Uint8Array(8));
+    const [data, put] = parseFrame(frameOf([w.take()])).ops;
+    expect(data!.sub).toBe(0);
+    expect(data!.body.length).toBe(3);
+    expect(put!.body.length).toBe(16 + 8);
+    expect(dataPayload({ ...data!, sub: 8, body: Buffer.alloc(16) })).toBeNull();
+    expect(dataPayload({ ...data!, sub: 4 })).toBeNull(); // more pad than body
+    const padded = (pad: number) => Buffer.concat([put!.body.subarray(0, 16), Buffer.alloc(pad), put!.body.subarray(16)]);
+    expect(decodePut({ ...put!, body: padded(8) })).toBeNull();
+    expect(decodePut({ ...put!, body: padded(7) })!.payload.equals(put!.body.subarray(16))).toBe(true);
   });
 });
 
