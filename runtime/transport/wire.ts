@@ -98,7 +98,7 @@ export class OpWriter {
 
   /** Pad bytes that put a payload of `length` bytes, `headerBytes` into the next operation's body, on 8 bytes. */
   private padFor(headerBytes: number, length: number): number {
-    return length >= PAD_MIN_BYTES ? -(this.used + OP_HEADER_BYTES + headerBytes) & MAX_PAD : 0;
+    return length >= PAD_MIN_BYTES ? -(this.used + OP_HEADER_BYTES + headerBytes) & 7 : 0;
   }
 
   private reserve(bytes: number): number {
