@@ -19,7 +19,7 @@ const splits: Record<string, [number, number][]> = {
 };
 
 /** Contention rounds across nodes (each a network round trip): enough to interleave, not thousands. */
-const fewerRounds: Record<string, string[]> = { "atomics.mjs": ["40"], "locks.mjs": ["12"] };
+const fewerRounds: Record<string, string[]> = { "atomics.mjs": ["20"], "locks.mjs": ["6"] };
 
 describe("runtime fixtures over nodes match one node", () => {
   for (const [name, list] of Object.entries(splits)) {
