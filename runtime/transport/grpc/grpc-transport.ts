@@ -238,6 +238,10 @@ export class GrpcTransport implements Transport {
     });
     const port = config.nodeIndex === 0 && config.listenPort === 0 ? config.rendezvous.port : config.listenPort;
     const security = (this.security = linkSecurity(config));
+    // The other nodes bind only once node 0 listens: a local launcher picks the rendezvous port
+    // free and releases it for node 0, and a node asking for any free port could be given that
+    // very port first (then the others' rendezvous reached it: "not a rendezvous request for node 0").
+    const rendezvous = config.nodeIndex === 0 ? null : await this.reachRendezvous();
     this.boundPort = await new Promise<number>((resolve, reject) =>
       this.server.bindAsync(hostPort(config.listenHost, port), security.server, (error, bound) =>
         error ? reject(new Error(`cannot listen on ${hostPort(config.listenHost, port)}: ${error.message}`)) : resolve(bound),
@@ -248,7 +252,7 @@ export class GrpcTransport implements Transport {
     this.heartbeat.start();
     const me: Address = { host: config.advertiseHost, port: this.boundPort };
     const ready = new Promise<void>((resolve) => (this.peersReady = resolve));
-    this.table = config.nodeIndex === 0 ? await this.collectRegistrations(me) : await this.register(me);
+    this.table = rendezvous === null ? await this.collectRegistrations(me) : await this.register(rendezvous, me);
     for (let node = 0; node < config.nodeIndex; node++) this.connect(node, this.table[node]);
     this.checkPeersReady();
     await withTimeout(ready, CONNECT_TIMEOUT_MS, () => {
@@ -300,7 +304,8 @@ export class GrpcTransport implements Transport {
     this.maybeCompleteRendezvous();
   }
 
-  private async register(me: Address): Promise<Address[]> {
+  /** A client of node 0's rendezvous once it answers. */
+  private async reachRendezvous(): Promise<grpc.Client> {
     const { host, port } = this.config.rendezvous;
     const client = this.dial(host, port);
     const deadline = Date.now() + CONNECT_TIMEOUT_MS;
@@ -309,6 +314,11 @@ export class GrpcTransport implements Transport {
         error ? reject(new Error(`cannot reach the rendezvous at ${hostPort(host, port)}: ${error.message}`)) : resolve(),
       ),
     );
+    return client;
+  }
+
+  private async register(client: grpc.Client, me: Address): Promise<Address[]> {
+    const deadline = Date.now() + CONNECT_TIMEOUT_MS;
     const reply = await new Promise<Buffer>((resolve, reject) =>
       client.makeUnaryRequest(
         REGISTER_PATH,
