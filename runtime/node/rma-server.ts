@@ -11,7 +11,6 @@ import { copyBytes } from "../support/byte-copy.js";
 import type { Channel, Transport } from "../transport/transport.js";
 import {
   HAND_OVER_BYTES,
-  MAX_PAD,
   NO_IMAGE,
   Op,
   OpWriter,
@@ -26,6 +25,7 @@ import {
   decodeStopped,
   decodeU32,
   decodeValue,
+  payloadPad,
   scanFrame,
   wireOpOf,
   type WireOp,
@@ -216,8 +216,8 @@ const BY_CODE = new Map<number, Handler>(Object.entries(HANDLERS).map(([name, ha
 function putFromFrame(s: Serving, frame: Buffer, size: number, requester: number, at: number, length: number): boolean {
   if (!(size === 8 || size === 4 || size === 1) || length < 16) return false;
   const count = frame.readUInt32LE(at + 12);
-  const pad = length - 16 - count * size;
-  if (!(pad >= 0 && pad <= MAX_PAD)) return false;
+  const pad = payloadPad(length, 16, count * size);
+  if (pad < 0) return false;
   const target = s.host.segments.target(frame.readUInt32LE(at), frame.readUInt32LE(at + 4));
   if (typeof target === "string") return false;
   const bytes = s.host.segments.viewsOf(target).u8;

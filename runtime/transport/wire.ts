@@ -24,7 +24,16 @@ const OPS_AT = FRAME_LEAD + FRAME_HEADER_BYTES;
 /** Payloads from this size on are padded (shorter ones are copied with set() anyway). */
 const PAD_MIN_BYTES = 4096;
 /** The most pad bytes before a payload. */
-export const MAX_PAD = 7;
+const MAX_PAD = 7;
+
+/**
+ * The pad before a payload of `payloadBytes` in a body of `bodyBytes` that starts with
+ * `fixedBytes` of fields, or -1 when the rest is not 0..MAX_PAD bytes (a body of the wrong shape).
+ */
+export function payloadPad(bodyBytes: number, fixedBytes: number, payloadBytes: number): number {
+  const pad = bodyBytes - fixedBytes - payloadBytes;
+  return pad >= 0 && pad <= MAX_PAD ? pad : -1;
+}
 
 /** `requester` of operations that the progress engine itself issues (not an image). */
 export const NO_IMAGE = 0xffffffff;
@@ -314,7 +323,7 @@ const withRoom = new WeakSet<ArrayBufferLike>();
 
 /**
  * Says that `ops` (a large OpWriter.take(), handed over whole, e.g. transferred from an image)
- * is owned by the caller with its FRAME_HEADER_BYTES of room before it: frameOf may write the
+ * is owned by the caller with OpWriter's room before it: frameOf may write the
  * frame header there instead of copying. Never for a view into memory others use.
  */
 export function claimFrameRoom(ops: Uint8Array): void {
@@ -495,8 +504,8 @@ export function decodePut(op: WireOp): PutBody | null {
   if (!SIZES.has(op.sub) || op.body.length < 16) return null;
   const b = op.body;
   const count = b.readUInt32LE(12);
-  const pad = b.length - 16 - count * op.sub;
-  if (!(pad >= 0 && pad <= MAX_PAD)) return null;
+  const pad = payloadPad(b.length, 16, count * op.sub);
+  if (pad < 0) return null;
   return { segment: b.readUInt32LE(0), image: b.readUInt32LE(4), offset: b.readUInt32LE(8), count, payload: b.subarray(16 + pad) };
 }
 
@@ -518,8 +527,8 @@ export function decodeRect(op: WireOp, withPayload: boolean): RectBody | null {
   const b = op.body;
   const rect = { offset: b.readInt32LE(8), n0: b.readInt32LE(12), s0: b.readInt32LE(16), n1: b.readInt32LE(20), s1: b.readInt32LE(24) };
   if (rect.n0 < 0 || rect.n1 < 0) return null;
-  const pad = b.length - 28 - (withPayload ? rect.n0 * rect.n1 * op.sub : 0);
-  if (!(pad >= 0 && pad <= (withPayload ? MAX_PAD : 0))) return null;
+  const pad = withPayload ? payloadPad(b.length, 28, rect.n0 * rect.n1 * op.sub) : b.length === 28 ? 0 : -1;
+  if (pad < 0) return null;
   return { segment: b.readUInt32LE(0), image: b.readUInt32LE(4), rect, payload: b.subarray(28 + pad) };
 }
 
