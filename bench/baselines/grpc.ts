@@ -86,7 +86,10 @@ function bidi(client: BenchClient, reps: number): Promise<number> {
     const message = Buffer.alloc(8, 5);
     let done = 0;
     let started = performance.now();
-    const warmup = Math.max(10, reps >> 4);
+    // As many untimed round trips as timed, as pgasc's scalar get row does (micro.pgas latency):
+    // grpc-js needs ~3,000 round trips on these machines to reach its steady speed (V8 compiles its
+    // call path), and 1/16 of them left the floor at ~2x its warm time.
+    const warmup = reps;
     call.on("data", () => {
       done++;
       if (done === warmup) started = performance.now();
