@@ -4,7 +4,7 @@
 // produces the copy. Out of cache, V8 copies shared memory (TypedArray.prototype.set, Buffer.copy)
 // with relaxed atomic moves at 2.5-3.3 GB/s on this project's VMs, where a loop over Float64Array
 // views of the same bytes runs at about 9 GB/s; in cache set() is the faster one (25 against 8-17
-// GB/s), so copies between images' parts keep set() (docs/performance.md, "Copies to and from
+// GB/s), so copies between images' parts keep set() (docs/performance-causes.md, "Copies to and from
 // shared memory"). V8 keeps every NaN's bits through the loop (test/unit/byte-copy.test.ts).
 // Short copies, copies between two unshared or two shared buffers, and copies within one buffer
 // (they may overlap) go through set().
