@@ -1,6 +1,7 @@
 // Raw grpc-js baselines between two processes on loopback, with a hand-made service whose
 // messages are raw Buffers (no protobuf).
-// `REPS`: an 8-byte bidi-stream ping-pong and unary calls (RESULT grpc_bidi_rtt / grpc_unary_rtt us);
+// `REPS`: an 8-byte bidi-stream ping-pong after as many untimed round trips, and unary calls
+// (RESULT grpc_bidi_rtt / grpc_unary_rtt us);
 // `stream MIB`: one-way streaming of MIB mebibytes in 1 MiB messages on one bidi stream, acknowledged
 // at the end, client to server and server to client (RESULT grpc_stream_up_bw / grpc_stream_down_bw MB/s).
 

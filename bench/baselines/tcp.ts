@@ -1,6 +1,8 @@
 // Raw Node TCP baselines between two processes on loopback: the floor for any Node transport.
 // `pingpong REPS`: round trip of 8 B .. 8 MiB messages echoed back (RESULT tcp_rtt_BYTES us);
-// `stream MIB`: one-way streaming of MIB mebibytes, acknowledged at the end (RESULT tcp_stream_bw MB/s).
+// `stream MIB`: one-way streaming of MIB mebibytes, acknowledged at the end, after an untimed run of
+// an eighth as much (at least 16 MiB) (RESULT tcp_stream_bw MB/s). Each ping-pong size runs as many
+// untimed round trips as timed.
 
 import { fork } from "node:child_process";
 import { createConnection, createServer, type Socket } from "node:net";
