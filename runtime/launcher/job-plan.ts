@@ -87,7 +87,7 @@ export const LAUNCHED_NODE_VARIABLES: Record<string, string> = {
  * being mapped fresh and unmapped each time. Every piece of a bulk transfer allocates several
  * 1-4 MiB buffers (grpc-js copies each message once on each side); fresh mappings fault in every
  * page, which on this project's VMs halved the throughput of 8 MiB puts across nodes
- * (docs/performance.md). `-x GLIBC_TUNABLES=...` replaces them.
+ * (docs/performance-causes.md). `-x GLIBC_TUNABLES=...` replaces them.
  */
 export const NODE_MALLOC_TUNABLES = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=67108864";
 
