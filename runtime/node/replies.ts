@@ -50,13 +50,13 @@ export class ReplySlots {
     const link = local.links[index];
     const layout = this.guard.layoutOf(op.requester);
     if (layout !== null) return this.deliverPiece(op, index, link, layout, piece);
-    const data = op.op === Op.DATA ? dataPayload(op) : null;
+    const data = dataPayload(op);
     if (op.op === Op.VALUE) {
       const value = decodeValue(op);
       if (value === null) return;
       local.linkViews[index].setFloat64(VALUE_OFFSET, value, true);
       Atomics.store(link, Link.REPLY_STATUS, ReplyStatus.INLINE);
-    } else if (op.op === Op.DATA && data !== null) {
+    } else if (data !== null) {
       if (data.length <= INLINE_CAPACITY) {
         new Uint8Array(local.linkSabs[index], INLINE_OFFSET, data.length).set(data);
         Atomics.store(link, Link.REPLY_LENGTH, data.length);
@@ -88,7 +88,7 @@ export class ReplySlots {
     const offset = layout.offsets[k]!;
     const length = layout.lengths[k]!;
     const last = k === layout.lengths.length - 1;
-    const data = op.op === Op.DATA ? dataPayload(op) : null;
+    const data = dataPayload(op);
     if (data !== null && data.length === length && landing !== undefined && offset + length <= landing.byteLength) {
       copyBytes(new Uint8Array(landing, offset, length), 0, data, 0, length);
       if (!last) return;

@@ -532,8 +532,12 @@ export function decodeRect(op: WireOp, withPayload: boolean): RectBody | null {
   return { segment: b.readUInt32LE(0), image: b.readUInt32LE(4), rect, payload: b.subarray(28 + pad) };
 }
 
-/** A DATA reply's payload (after the pad its `sub` counts), or null when the pad is not 0..MAX_PAD bytes of the body. */
+/**
+ * A DATA reply's payload (after the pad its `sub` counts), or null when `op` is not a DATA reply
+ * or its pad is not 0..MAX_PAD bytes of the body.
+ */
 export function dataPayload(op: WireOp): Buffer | null {
+  if (op.op !== Op.DATA) return null;
   if (op.sub === 0) return op.body;
   return op.sub <= MAX_PAD && op.sub <= op.body.length ? op.body.subarray(op.sub) : null;
 }

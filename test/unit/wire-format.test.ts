@@ -211,6 +211,7 @@ describe("bulk payloads start on 8 bytes (copies to and from shared memory need 
     expect(put!.body.length).toBe(16 + 8);
     expect(dataPayload({ ...data!, sub: 8, body: Buffer.alloc(16) })).toBeNull();
     expect(dataPayload({ ...data!, sub: 4 })).toBeNull(); // more pad than body
+    expect(dataPayload(put!)).toBeNull(); // not a DATA reply
     const padded = (pad: number) => Buffer.concat([put!.body.subarray(0, 16), Buffer.alloc(pad), put!.body.subarray(16)]);
     expect(decodePut({ ...put!, body: padded(8) })).toBeNull();
     expect(decodePut({ ...put!, body: padded(7) })!.payload.equals(put!.body.subarray(16))).toBe(true);
