@@ -46,6 +46,8 @@ class SlowFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Every temporary file of the run, the tests' and their processes', in one directory removed at the end.
+    globalSetup: ["test/support/temp-root.ts"],
     // Generous: only a hang reaches them, even on a shared machine under load. No test asserts
     // an elapsed time (speed is bench/'s business).
     testTimeout: 300_000,
