@@ -1,7 +1,7 @@
 // The compiler pipeline in one place: the ordered phases parse → check → lower → emit → transpile,
 // each reading what the phases before it made. Consumes source text and a file name; gives the typed
 // AST, the diagnostics and, for a build, the generated TypeScript and JavaScript. The back end
-// (lowering, ts-morph, prettier) is imported on first use, so `pgasc check` stays fast.
+// (lowering, the code writer, prettier, sucrase) is imported on first use, so `pgasc check` stays fast.
 
 import type { Program } from "../ast/nodes.js";
 import { checkProgram } from "../check/check.js";
@@ -118,8 +118,8 @@ export const BACK_END: readonly BackEndPhase[] = [
   },
   {
     name: "transpile",
-    run: (c, b) => {
-      c.js = b.emit.transpileToJavaScript(made(c.ts, "emit"));
+    run: async (c, b) => {
+      c.js = await b.emit.transpileToJavaScript(made(c.ts, "emit"));
       c.observe?.({ name: "transpile", kind: "js", text: c.js });
     },
   },

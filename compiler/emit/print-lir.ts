@@ -1,8 +1,8 @@
-// LIR → TypeScript text, written through ts-morph's CodeBlockWriter. Consumes LIR statements;
+// LIR → TypeScript text, written through a CodeBlockWriter (ts-morph's writer). Consumes LIR statements;
 // writes them and records the bounds-check helpers the checked accesses need. Expressions are
 // parenthesised generously: prettier removes the parentheses that are not needed.
 
-import { CodeBlockWriter } from "ts-morph";
+import CodeBlockWriter from "code-block-writer";
 import type { CountedFor, JsExpr, JsStmt } from "../lower/lir.js";
 import { assertNever } from "../ast/visit.js";
 
