@@ -47,20 +47,19 @@ export async function emitTypeScript(lowered: LoweredProgram, source: { file: st
   return format(w.toString(), { parser: "babel-ts", printWidth: 110 });
 }
 
-/**
- * `export const NAME: TYPE = INITIALIZER;`. `verbatim`: marked for prettier to leave alone, and the
- * initializer's later lines indented one level (as the generated modules have always looked).
- */
+/** `export const NAME: TYPE = INITIALIZER;`; `verbatim`: marked for prettier to leave alone. */
 function exportedConst(w: CodeBlockWriter, name: string, initializer: string, type?: string, verbatim = false): void {
   if (verbatim) w.writeLine("// prettier-ignore");
-  const text = verbatim ? initializer.replace(/\n/g, "\n    ") : initializer;
-  w.writeLine(`export const ${name}${type ? `: ${type}` : ""} = ${text};`);
+  w.writeLine(`export const ${name}${type ? `: ${type}` : ""} = ${initializer};`);
 }
 
-/** One source line per array line, so the module stays readable (lines broken as the lexer does). */
+/**
+ * One source line per array line, so the module stays readable (lines broken as the lexer does),
+ * indented as the generated modules have always been (prettier leaves this literal alone).
+ */
 function sourceLinesLiteral(text: string): string {
-  const lines = text.split(/\r\n|\r|\n/).map((l) => `  ${jsString(l)},`);
-  return `[\n${lines.join("\n")}\n]`;
+  const lines = text.split(/\r\n|\r|\n/).map((l) => `      ${jsString(l)},`);
+  return `[\n${lines.join("\n")}\n    ]`;
 }
 
 /**

@@ -12,10 +12,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const root = resolve(fileURLToPath(new URL(".", import.meta.url)), "..", "..");
-const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
-  dependencies: Record<string, string>;
-  devDependencies: Record<string, string>;
-};
+const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> };
 
 /** The packages (node_modules/NAME or @SCOPE/NAME) among the module URLs a build resolved. */
 let packages = new Set<string>();
